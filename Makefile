@@ -1,0 +1,43 @@
+# Two commands do all the set-up on a fresh machine:
+#   make lab    the course in JupyterLab
+#   make test   the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+LAB_ARGS ?=
+# JupyterLab refuses to start as root unless told to (containers and CI run as root).
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+PYTEST_ARGS ?=
+# nbgrader runs tools such as alembic by name: the venv's bin/ comes first.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: lab test release benchmarks lock clean
+
+# The stamp is rebuilt whenever the pinned requirements change, so a stale
+# .venv is refreshed rather than trusted.
+$(STAMP): requirements.txt constraints.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(ALLOW_ROOT) $(LAB_ARGS) notebooks/01_perceptron.ipynb
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Regenerate release/ from source/ (nbgrader generate_assignment) and check it.
+release: $(STAMP)
+	$(BIN)/python -m autograder release
+
+benchmarks: $(STAMP)
+	@for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done
+
+# Re-pin every transitive dependency after changing requirements.txt.
+lock: $(STAMP)
+	( echo '# Full lock of every package requirements.txt pulls in. Regenerate with `make lock`.'; \
+	  $(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' ) > constraints.txt
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,62 @@
+"""Build student submissions from the release: the instructor's solutions, a blank copy,
+or a hand-written fixture that fills some answer cells.
+
+A fixture is a Python file whose answer cells are introduced by a marker line:
+
+    # %% grade_id: predict
+    def predict(X, w, b):
+        return np.sign(net_input(X, w, b))
+
+Every answer cell the fixture names gets that code; the others keep the release's stub.
+"""
+import copy
+import re
+from pathlib import Path
+
+import nbformat
+
+FIXTURE_MARKER = re.compile(r"^# %% grade_id: (?P<grade_id>\S+)\s*$", re.MULTILINE)
+SOLUTION_MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)
+
+
+def grade_id(cell):
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+
+
+def is_answer_cell(cell):
+    return bool(cell.get("metadata", {}).get("nbgrader", {}).get("solution"))
+
+
+def read_fixture(path):
+    """{grade_id: code} from a fixture file."""
+    text = Path(path).read_text()
+    parts = FIXTURE_MARKER.split(text)
+    # parts = [preamble, id1, code1, id2, code2, ...]
+    return {parts[i]: parts[i + 1].strip("\n") for i in range(1, len(parts), 2)}
+
+
+def fill_answers(release_notebook, answers):
+    """A copy of the release notebook with the answer cells named in answers replaced."""
+    notebook = copy.deepcopy(release_notebook)
+    unknown = set(answers) - {grade_id(cell) for cell in notebook.cells if is_answer_cell(cell)}
+    if unknown:
+        raise ValueError(f"the fixture names answer cells the notebook does not have: {sorted(unknown)}")
+    for cell in notebook.cells:
+        if is_answer_cell(cell) and grade_id(cell) in answers:
+            cell.source = answers[grade_id(cell)]
+    return notebook
+
+
+def solutions(source_notebook):
+    """{grade_id: code} of the instructor's solutions, without nbgrader's solution markers."""
+    return {grade_id(cell): SOLUTION_MARKERS.sub("", cell.source).strip("\n")
+            for cell in source_notebook.cells if is_answer_cell(cell) and cell.cell_type == "code"}
+
+
+def write_submission(notebook, course_root, student, assignment, notebook_name):
+    """Place a notebook where nbgrader autograde looks for it: submitted/<student>/<assignment>/."""
+    folder = Path(course_root) / "submitted" / student / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / notebook_name
+    nbformat.write(notebook, path)
+    return path

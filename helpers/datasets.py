@@ -1,0 +1,115 @@
+"""The course's data sets, returned in the column convention of notebooks/00_notation.md.
+
+Every loader returns X with one example per column and Y as a row vector:
+
+    X (n_x, m) float64,    Y (1, m) int
+
+Labels are {-1, +1} where the perceptron or Adaline uses them and {0, 1}
+where logistic regression or the shallow network does. Everything random
+takes a seed, so two calls with the same arguments return the same arrays.
+
+    load_iris          Fisher's iris measurements, X (4, 150), y (150,) in {0, 1, 2}
+    load_iris_subset   setosa (-1) vs versicolor (+1) by sepal and petal length, X (2, 100)
+    xor_corners        the four noise-free XOR points, X (2, 4)
+    noisy_xor          XOR corners plus Gaussian noise, X (2, m), Y in {0, 1}
+    shirt_sizes        chest size in cm -> shirt size M (0) or L (1), X (1, m)
+    two_blobs          two Gaussian clusters, X (2, m), Y in {0, 1}
+"""
+from importlib.resources import files
+
+import numpy as np
+
+IRIS_SPECIES = ("setosa", "versicolor", "virginica")
+IRIS_FEATURES = ("sepal length [cm]", "sepal width [cm]", "petal length [cm]", "petal width [cm]")
+
+XOR_CORNERS = np.array([[0.0, 1.0, 0.0, 1.0],
+                        [0.0, 0.0, 1.0, 1.0]])
+XOR_LABELS = np.array([0, 1, 1, 0])
+
+
+def _check_num_examples(m):
+    """Raise ValueError unless m is a whole number of examples, at least 1."""
+    if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < 1:
+        raise ValueError(f"m is the number of examples and must be an integer >= 1, got {m!r}")
+
+
+def _check_non_negative(name, value):
+    """Raise ValueError unless value is a number >= 0."""
+    if not np.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+
+
+def _as_row(labels):
+    """A 1-D integer label array as a (1, m) row vector."""
+    return np.asarray(labels, dtype=int).reshape(1, -1)
+
+
+def load_iris():
+    """Fisher's 150 iris flowers: X (4, 150) float64 and species y (150,) in {0, 1, 2}."""
+    text = (files("helpers") / "data" / "iris.csv").read_text(encoding="utf-8")
+    header, _, body = text.partition("\n")
+    num_examples, num_features = (int(field) for field in header.split(",")[:2])
+    table = np.loadtxt(body.splitlines(), delimiter=",", dtype=np.float64, ndmin=2)
+    if table.shape != (num_examples, num_features + 1):
+        raise ValueError(f"iris.csv promises {num_examples} rows of {num_features} features "
+                         f"plus a label, but holds a table of shape {table.shape}")
+    return table[:, :num_features].T.copy(), table[:, num_features].astype(int)
+
+
+def load_iris_subset():
+    """Setosa (-1) and versicolor (+1) by sepal and petal length: X (2, 100), Y (1, 100)."""
+    X, y = load_iris()
+    # The file lists the 50 setosa first, then the 50 versicolor.
+    X_subset = X[[0, 2], :100].copy()
+    Y_subset = _as_row(np.where(y[:100] == 0, -1, 1))
+    return X_subset, Y_subset
+
+
+def xor_corners(labels="01"):
+    """The four XOR points: X (2, 4) and Y (1, 4), labels "01" in {0, 1} or "pm1" in {-1, +1}."""
+    if labels == "01":
+        return XOR_CORNERS.copy(), _as_row(XOR_LABELS)
+    if labels == "pm1":
+        return XOR_CORNERS.copy(), _as_row(2 * XOR_LABELS - 1)
+    raise ValueError(f'labels must be "01" or "pm1", got {labels!r}')
+
+
+def noisy_xor(m=1000, noise=0.25, seed=0):
+    """m XOR corners drawn uniformly, plus N(0, noise^2) per coordinate: X (2, m), Y (1, m) in {0, 1}."""
+    _check_num_examples(m)
+    _check_non_negative("noise", noise)
+    rng = np.random.default_rng(seed)
+    corner = rng.integers(0, 4, size=m)
+    X = XOR_CORNERS[:, corner] + rng.normal(scale=noise, size=(2, m))
+    return X, _as_row(XOR_LABELS[corner])
+
+
+def shirt_sizes(m=50, seed=27, low=94.0, high=114.0, threshold=104.0):
+    """Chest sizes in cm, uniform on [low, high) and rounded to 0.01: X (1, m), Y (1, m), 1 = L, 0 = M."""
+    _check_num_examples(m)
+    if not low < high:
+        raise ValueError(f"low must be smaller than high, got low={low!r}, high={high!r}")
+    # The legacy generator reproduces, draw for draw, the 50 sizes published in
+    # the lecture notes this example comes from (seed 27).
+    rng = np.random.RandomState(seed)
+    chest = np.round(rng.uniform(low, high, size=m), 2)
+    return chest.reshape(1, m), _as_row(chest >= threshold)
+
+
+def two_blobs(m=200, seed=0, separation=4.0, noise=1.0):
+    """Two round Gaussian clusters whose centres lie separation apart: X (2, m), Y (1, m) in {0, 1}.
+
+    Class 0 is centred at -(separation / 2) u and class 1 at +(separation / 2) u,
+    with u = (1, 1) / sqrt(2); each coordinate has standard deviation noise.
+    The first m // 2 draws are class 0, the rest class 1, then the columns are shuffled.
+    """
+    _check_num_examples(m)
+    _check_non_negative("separation", separation)
+    _check_non_negative("noise", noise)
+    rng = np.random.default_rng(seed)
+    labels = np.repeat([0, 1], [m // 2, m - m // 2])
+    direction = np.array([[1.0], [1.0]]) / np.sqrt(2.0)
+    centres = (labels - 0.5) * separation * direction
+    X = centres + rng.normal(scale=noise, size=(2, m))
+    order = rng.permutation(m)
+    return X[:, order], _as_row(labels[order])

@@ -1,0 +1,448 @@
+"""The grading toolkit that test cells call: compare a student's function with the reference.
+
+A test cell builds one Check, runs every comparison, then calls done(), which
+shows a single table (HTML in JupyterLab, plain text in nbgrader's feedback)
+and raises one AssertionError that sums up what failed:
+
+    with Check("update_step") as check:
+        check.function(update_step, perceptron.update_step, (x, y, w, b, 0.1),
+                       outputs=("w", "b"))
+
+Each row of the table is one output or gradient, by name: expected shape, the
+student's shape, the max relative error and a pass/fail verdict. A failing row
+says which common mistake the student's answer matches, when it matches one.
+Nothing is trusted from the student's objects: types and shapes are checked
+before values, and values are compared as plain float64 arrays, never with ==.
+Warnings and stderr output from the student's code are captured and shown as
+notes, because nbgrader scores a test cell zero if it writes to stderr.
+"""
+import contextlib
+import copy
+import io
+import numbers
+import traceback
+import types
+import warnings
+from dataclasses import dataclass, field
+from html import escape
+
+import numpy as np
+
+from helpers.gradcheck import norm_relative_error, numerical_gradient, relative_error
+
+DEFAULT_RTOL = 1e-6
+# A central difference agrees with a right gradient to ~1e-9 (norm-relative) in
+# float64; 1e-6 leaves room for badly scaled costs and still catches any real mistake.
+GRADCHECK_RTOL = 1e-6
+MAX_PREVIEW_SIZE = 6
+
+
+class _Missing:
+    """Stands in for an output the student's function did not produce."""
+
+    def __init__(self, reason):
+        self.reason = reason
+
+    def __repr__(self):
+        return "<not computed>"
+
+
+@dataclass
+class Row:
+    """One line of the table: one output, gradient or call."""
+
+    name: str
+    expected_shape: str = ""
+    got_shape: str = ""
+    error: float | None = None
+    passed: bool = False
+    diagnosis: str = ""
+    expected_preview: str = ""
+    got_preview: str = ""
+
+
+@dataclass
+class Check:
+    """All the comparisons of one test cell, reported together."""
+
+    title: str
+    rtol: float = DEFAULT_RTOL
+    rows: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+
+    # -- running the student's code ------------------------------------------------
+
+    def call(self, function, *args, outputs=("result",), using=None):
+        """Call the student's function on copies of args; return its outputs as a tuple.
+
+        using maps names of the notebook's other graded functions to the course's
+        reference versions, swapped in for the duration of the call, so that a
+        mistake in one function is not counted again in the functions that use it.
+        A call that raises, or returns the wrong number of values, adds a failing
+        row and returns placeholders, so the remaining checks still run.
+        """
+        name = getattr(function, "__name__", repr(function))
+        if not callable(function):
+            return self._call_failed(name, outputs, f"`{name}` is not a function: it is a {type(function).__name__}.")
+        reference_use = _calls_reference(function, exclude=set(using or ()))
+        if reference_use:
+            return self._call_failed(
+                name, outputs,
+                f"`{name}` uses the course's reference implementation ({reference_use}); "
+                "write the computation yourself with NumPy.")
+        stderr, caught = io.StringIO(), []
+        try:
+            with _swapped_globals(function, using or {}), warnings.catch_warnings(record=True) as caught, \
+                    contextlib.redirect_stderr(stderr):
+                warnings.simplefilter("always")
+                result = function(*copy.deepcopy(args))
+        except NotImplementedError:
+            return self._call_failed(name, outputs, f"`{name}` is not implemented yet: replace `raise NotImplementedError()` with your code.")
+        except Exception as error:  # the student's bug, reported instead of crashing the cell
+            return self._call_failed(name, outputs, f"`{name}` raised {_describe_exception(error)}")
+        finally:
+            self._note_side_output(name, caught, stderr.getvalue())
+        if len(outputs) == 1:
+            return (result,)
+        if not isinstance(result, tuple) or len(result) != len(outputs):
+            got = f"{len(result)} values" if isinstance(result, tuple) else f"one {type(result).__name__}"
+            return self._call_failed(
+                name, outputs,
+                f"`{name}` must return {len(outputs)} values ({', '.join(outputs)}) as a tuple, but returned {got}.")
+        return result
+
+    def _call_failed(self, name, outputs, reason):
+        self.rows.append(Row(name=f"call {name}", passed=False, diagnosis=reason))
+        return tuple(_Missing(reason) for _ in outputs)
+
+    def _note_side_output(self, name, caught, stderr_text):
+        for warning in caught:
+            self.notes.append(f"`{name}` raised {warning.category.__name__}: {warning.message}")
+        if stderr_text.strip():
+            self.notes.append(f"`{name}` wrote to stderr: {stderr_text.strip()[:300]}")
+
+    # -- comparisons ---------------------------------------------------------------
+
+    def compare(self, name, got, expected, mistakes=None, m=None, rtol=None, measure=relative_error):
+        """Compare one value with the reference; mistakes maps a diagnosis to the wrong value it produces."""
+        rtol = self.rtol if rtol is None else rtol
+        expected_array = np.asarray(expected, dtype=np.float64)
+        row = Row(name=name, expected_shape=_shape_text(expected_array), expected_preview=_preview(expected_array))
+        self.rows.append(row)
+        if isinstance(got, _Missing):
+            row.got_shape = "-"
+            row.diagnosis = "not computed (see the failed call above)."
+            return False
+        got_array, type_problem = _as_number_array(got, expected)
+        if type_problem:
+            row.got_shape = type(got).__name__
+            row.diagnosis = type_problem
+            return False
+        row.got_shape = _shape_text(got_array)
+        row.got_preview = _preview(got_array)
+        if got_array.shape != expected_array.shape:
+            row.diagnosis = _diagnose(got_array, expected_array, mistakes, m, rtol) or _shape_advice(got_array, expected_array)
+            return False
+        if not np.all(np.isfinite(got_array)):
+            row.diagnosis = (_match_mistake(got_array, mistakes, rtol)
+                             or "contains nan or inf: look for log(0), division by zero or an overflowing exp.")
+            return False
+        row.error = measure(got_array, expected_array)
+        row.passed = row.error <= rtol
+        if not row.passed:
+            row.diagnosis = _diagnose(got_array, expected_array, mistakes, m, rtol) or "wrong values."
+        return row.passed
+
+    def function(self, student, reference, args, outputs=("result",), using=None, mistakes=None, m=None, case=""):
+        """Run student and reference on the same args and compare every output by name.
+
+        mistakes: a dict mapping a diagnosis to the outputs that mistake produces
+        (a tuple in the order of outputs, or a dict by output name).
+        """
+        expected = reference(*copy.deepcopy(args))
+        expected = expected if len(outputs) > 1 else (expected,)
+        got = self.call(student, *args, outputs=outputs, using=using)
+        by_output = _mistakes_by_output(mistakes or {}, outputs)
+        suffix = f" [{case}]" if case else ""
+        for index, output in enumerate(outputs):
+            self.compare(output + suffix, got[index], expected[index], mistakes=by_output.get(output), m=m)
+        return got
+
+    def gradient(self, name, got, cost, parameter, m=None, mistakes=None):
+        """Check a gradient against a central difference of cost() with respect to parameter (changed in place)."""
+        numeric = numerical_gradient(cost, parameter)
+        return self.compare(f"{name} vs central difference", got, numeric, mistakes=mistakes, m=m,
+                            rtol=GRADCHECK_RTOL, measure=norm_relative_error)
+
+    def require(self, name, condition, diagnosis):
+        """A yes/no check that is not a comparison of values (e.g. 'the loop stops')."""
+        self.rows.append(Row(name=name, passed=bool(condition), diagnosis="" if condition else diagnosis))
+        return bool(condition)
+
+    # -- reporting -----------------------------------------------------------------
+
+    @property
+    def failures(self):
+        return [row for row in self.rows if not row.passed]
+
+    def done(self):
+        """Show the table, then raise one AssertionError if any check failed."""
+        _show(self)
+        if self.failures:
+            lines = [f"{self.title}: {len(self.failures)} of {len(self.rows)} checks failed."]
+            lines += [f"  - {row.name}: {row.diagnosis}" for row in self.failures]
+            raise AssertionError("\n".join(lines))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            self.done()
+        return False
+
+    def __str__(self):
+        return render_text(self)
+
+
+# -- type and shape -------------------------------------------------------------------
+
+
+def _as_number_array(got, expected):
+    """Return (float64 array, None), or (None, what is wrong with the type)."""
+    expects_scalar = not isinstance(expected, np.ndarray) or np.ndim(expected) == 0
+    if isinstance(got, (bool, np.bool_)):
+        return None, f"got a boolean ({got}); return a number."
+    if isinstance(got, (numbers.Real, np.integer, np.floating)) and type(got).__module__ in ("builtins", "numpy"):
+        return np.asarray(float(got)), None
+    if isinstance(expected, list) and isinstance(got, (list, tuple)):
+        if all(isinstance(item, (numbers.Real, np.number)) and not isinstance(item, (bool, np.bool_)) for item in got):
+            return np.asarray(got, dtype=np.float64), None
+        return None, "got a list that does not hold only numbers."
+    if type(got) is not np.ndarray:
+        if isinstance(got, (list, tuple)):
+            return None, f"got a Python {type(got).__name__}; return a NumPy array (wrap it in np.array(...))."
+        if isinstance(got, np.ndarray):
+            return None, f"got a {type(got).__name__} (a subclass of ndarray); return a plain NumPy array (np.asarray(...))."
+        return None, f"got a {type(got).__name__}; return a NumPy array of numbers."
+    if got.dtype.kind not in "biuf":
+        return None, f"got an array of dtype {got.dtype}; it must hold numbers (int or float)."
+    if expects_scalar and got.shape != ():
+        if got.size == 1:
+            return None, f"got an array of shape {got.shape}; return a plain number here (use float(...) or .item())."
+        return None, f"got an array of shape {got.shape}; return a single number here."
+    return got.astype(np.float64), None
+
+
+def _shape_text(array):
+    return "scalar" if array.shape == () else str(array.shape)
+
+
+def _shape_advice(got, expected):
+    if got.ndim == 1 and expected.ndim == 2 and got.shape[0] in expected.shape:
+        return (f"shape {got.shape} but {expected.shape} is expected: keep the second dimension "
+                "(keepdims=True in np.sum, or .reshape(-1, 1)).")
+    if sorted(got.shape) == sorted(expected.shape):
+        return f"shape {got.shape} but {expected.shape} is expected: the axes are swapped (transposed?)."
+    return f"shape {got.shape} but {expected.shape} is expected (see the notation page for every array's shape)."
+
+
+def _preview(array):
+    if array.size > MAX_PREVIEW_SIZE:
+        return ""
+    return np.array2string(np.asarray(array, dtype=np.float64).ravel(), precision=4, separator=", ")
+
+
+# -- diagnoses ------------------------------------------------------------------------
+
+
+def _close(got, value, rtol):
+    value = np.asarray(value, dtype=np.float64)
+    if value.shape != got.shape:
+        return False
+    if not (np.all(np.isfinite(got)) and np.all(np.isfinite(value))):
+        return bool(np.array_equal(got, value, equal_nan=True))
+    return relative_error(got, value) <= rtol
+
+
+def _match_mistake(got, mistakes, rtol):
+    for diagnosis, value in (mistakes or {}).items():
+        if _close(got, value, rtol):
+            return diagnosis
+    return None
+
+
+def _diagnose(got, expected, mistakes, m, rtol):
+    """Name the common mistake that got matches, or return None."""
+    known = _match_mistake(got, mistakes, rtol)
+    if known:
+        return known
+    if expected.ndim == 2 and expected.shape[0] != expected.shape[1] and _close(got, expected.T, rtol):
+        return (f"transposed: shape {got.shape} instead of {expected.shape}, with the right values. "
+                "Check the order of the factors in the matrix product.")
+    if expected.ndim == 2 and expected.shape[0] == expected.shape[1] and expected.size > 1 \
+            and not _close(expected, expected.T, rtol) and _close(got, expected.T, rtol):
+        return "transposed: the right values, but row and column are swapped. Check the order of the factors."
+    if expected.ndim == 2 and 1 in expected.shape and got.shape == (expected.size,) and _close(got, expected.ravel(), rtol):
+        return (f"shape {got.shape} where {expected.shape} is expected, with the right values: "
+                "keep the dimension (keepdims=True in np.sum, or .reshape(-1, 1)).")
+    if got.shape != expected.shape or not np.any(expected):
+        return None
+    if _close(got, -expected, rtol):
+        return "the sign is flipped: compare y - y_hat with y_hat - y, and check that descent subtracts the gradient."
+    if m and m > 1:
+        if _close(got, m * expected, rtol):
+            return f"{m} times too large: the 1/m average is missing."
+        if _close(got, expected / m, rtol):
+            return f"{m} times too small: divided by m twice (the gradients are averaged twice)."
+    ratio = _constant_ratio(got, expected)
+    if ratio is not None:
+        return f"off by a constant factor of {ratio:.4g} everywhere: look for a missing or extra constant."
+    return None
+
+
+def _constant_ratio(got, expected):
+    mask = np.abs(expected) > 1e-12
+    if got.size < 2 or not np.any(mask) or np.any(got[~mask] != 0):
+        return None
+    ratios = got[mask] / expected[mask]
+    if np.allclose(ratios, ratios.flat[0], rtol=1e-6) and not np.isclose(ratios.flat[0], 1.0):
+        return float(ratios.flat[0])
+    return None
+
+
+def _mistakes_by_output(mistakes, outputs):
+    """Turn {diagnosis: outputs tuple or dict} into {output name: {diagnosis: value}}."""
+    by_output = {name: {} for name in outputs}
+    for diagnosis, values in mistakes.items():
+        if isinstance(values, dict):
+            pairs = values.items()
+        else:
+            values = values if isinstance(values, tuple) else (values,)
+            pairs = zip(outputs, values)
+        for name, value in pairs:
+            if name in by_output:
+                by_output[name][diagnosis] = value
+    return by_output
+
+
+# -- the student's code ---------------------------------------------------------------
+
+
+def _describe_exception(error):
+    """'ValueError: message (line 3: `code`)', pointing at the student's own frame."""
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename != __file__]
+    where = ""
+    if frames:
+        frame = frames[-1]
+        where = f" at line {frame.lineno} of `{frame.name}`" + (f": `{frame.line.strip()}`" if frame.line else "")
+    return f"{type(error).__name__}: {error}{where}."
+
+
+def _referenced_names(code):
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _referenced_names(const)
+    return names
+
+
+# The parts of helpers a student may use freely: data, plots and the grader.
+_STUDENT_TOOLS = ("helpers.grading", "helpers.datasets", "helpers.plotting")
+
+
+def _calls_reference(function, exclude):
+    """Name the helpers module the function reaches into, or return ''."""
+    code = getattr(function, "__code__", None)
+    namespace = getattr(function, "__globals__", {})
+    if code is None:
+        return ""
+    names = _referenced_names(code)
+    for name in sorted(names):
+        # `from helpers.perceptron import predict` inside the function
+        if (name == "helpers" or name.startswith("helpers.")) and name not in _STUDENT_TOOLS:
+            return f"an import of {name}"
+    for name in sorted(names - exclude):
+        value = namespace.get(name)
+        module = value.__name__ if isinstance(value, types.ModuleType) else getattr(value, "__module__", None)
+        if isinstance(module, str) and module.startswith("helpers") and module not in _STUDENT_TOOLS:
+            if isinstance(value, types.ModuleType) or callable(value):
+                return f"`{name}` from {module}"
+    return ""
+
+
+@contextlib.contextmanager
+def _swapped_globals(function, replacements):
+    namespace = getattr(function, "__globals__", None)
+    if not replacements or namespace is None:
+        yield
+        return
+    missing = object()
+    saved = {name: namespace.get(name, missing) for name in replacements}
+    namespace.update(replacements)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is missing:
+                namespace.pop(name, None)
+            else:
+                namespace[name] = value
+
+
+# -- rendering ------------------------------------------------------------------------
+
+
+def _error_text(row):
+    return "" if row.error is None else f"{row.error:.2e}"
+
+
+def render_text(check):
+    """The table as plain text, readable in nbgrader's feedback."""
+    passed = len(check.rows) - len(check.failures)
+    header = ("check", "expected shape", "your shape", "max rel. error", "result")
+    body = [(row.name, row.expected_shape, row.got_shape, _error_text(row), "ok" if row.passed else "FAIL")
+            for row in check.rows]
+    widths = [max(len(line[i]) for line in [header, *body]) for i in range(len(header))]
+    lines = [f"{check.title}: {passed} of {len(check.rows)} checks passed"]
+    for line in [header, *body]:
+        lines.append("  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip())
+    for row in check.failures:
+        lines.append(f"FAIL {row.name}: {row.diagnosis}")
+        if row.expected_preview:
+            lines.append(f"     expected {row.expected_preview}" + (f", got {row.got_preview}" if row.got_preview else ""))
+    lines += [f"note: {note}" for note in check.notes]
+    return "\n".join(lines)
+
+
+def render_html(check):
+    """The table as HTML, for JupyterLab."""
+    passed = len(check.rows) - len(check.failures)
+    colour = "#1a7f37" if not check.failures else "#cf222e"
+    cells = []
+    for row in check.rows:
+        verdict = "✔ ok" if row.passed else "✘ FAIL"
+        detail = escape(row.diagnosis)
+        if not row.passed and row.expected_preview:
+            detail += f"<br><small>expected {escape(row.expected_preview)}" + (
+                f", got {escape(row.got_preview)}" if row.got_preview else "") + "</small>"
+        style = "" if row.passed else ' style="background:#ffebe9"'
+        cells.append(f"<tr{style}><td><code>{escape(row.name)}</code></td><td>{escape(row.expected_shape)}</td>"
+                     f"<td>{escape(row.got_shape)}</td><td>{_error_text(row)}</td><td>{verdict}</td><td>{detail}</td></tr>")
+    notes = "".join(f"<li>{escape(note)}</li>" for note in check.notes)
+    return (f'<div><b style="color:{colour}">{escape(check.title)}: {passed} of {len(check.rows)} checks passed</b>'
+            "<table><thead><tr><th>check</th><th>expected shape</th><th>your shape</th><th>max rel. error</th>"
+            f"<th>result</th><th>what is wrong</th></tr></thead><tbody>{''.join(cells)}</tbody></table>"
+            + (f"<ul>{notes}</ul>" if notes else "") + "</div>")
+
+
+def _show(check):
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:
+        get_ipython = None
+    if get_ipython is not None and get_ipython() is not None:
+        display({"text/plain": render_text(check), "text/html": render_html(check)}, raw=True)
+    else:
+        print(render_text(check))

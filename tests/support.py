@@ -1,0 +1,35 @@
+"""Shared by the tests: the course's folders and a fresh-kernel notebook runner."""
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
+SOURCE_DIR = REPO_ROOT / "source"
+RELEASE_DIR = REPO_ROOT / "release"
+FIXTURES_DIR = REPO_ROOT / "tests" / "fixtures"
+
+
+def committed_notebooks():
+    """Every notebook the repository ships, except nbgrader's checkpoints."""
+    folders = (NOTEBOOKS_DIR, SOURCE_DIR, RELEASE_DIR, FIXTURES_DIR)
+    return sorted(path for folder in folders for path in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in path.parts)
+
+
+def execute(path, timeout=300):
+    """Run a notebook top to bottom in a fresh kernel, in its own folder; return (notebook, seconds)."""
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(Path(path).parent)}})
+    start = time.perf_counter()
+    client.execute()
+    return notebook, time.perf_counter() - start
+
+
+def stderr_outputs(notebook):
+    """The text every cell wrote to stderr (nbgrader scores such a test cell zero)."""
+    return [(index, output.get("text", ""))
+            for index, cell in enumerate(notebook.cells) if cell.cell_type == "code"
+            for output in cell.get("outputs", []) if output.get("name") == "stderr"]

@@ -1,0 +1,345 @@
+"""The grading toolkit: every diagnosis is triggered by feeding in the mistake, and nothing is trusted."""
+import re
+import sys
+import warnings
+
+import numpy as np
+import pytest
+
+from helpers import grading, mistakes, perceptron, shallow
+from helpers.grading import Check
+
+
+def failing_report(check):
+    """Run done() and return (AssertionError text, table text)."""
+    with pytest.raises(AssertionError) as raised:
+        check.done()
+    return str(raised.value), str(check)
+
+
+def row(check, name):
+    return next(r for r in check.rows if r.name == name)
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(7)
+
+
+# -- values, types and shapes ---------------------------------------------------------
+
+
+def test_right_answer_passes_and_shows_a_table(capsys, rng):
+    expected = rng.normal(size=(3, 2))
+    check = Check("ok")
+    assert check.compare("dW1", expected.copy(), expected)
+    check.done()
+    printed = capsys.readouterr().out
+    assert "ok: 1 of 1 checks passed" in printed and "dW1" in printed
+
+
+def test_value_just_outside_tolerance_fails(rng):
+    expected = rng.normal(size=(4, 1))
+    check = Check("tolerance")
+    assert not check.compare("dw", expected * (1 + 1e-4), expected)
+    assert row(check, "dw").error == pytest.approx(1e-4, rel=1e-3)
+
+
+def test_object_whose_eq_always_says_true_fails():
+    class AlwaysEqual:
+        def __eq__(self, other):
+            return True
+        __array_priority__ = 1000
+
+    check = Check("liar")
+    assert not check.compare("w", AlwaysEqual(), np.ones((2, 1)))
+    assert "AlwaysEqual" in row(check, "w").diagnosis
+
+
+def test_ndarray_subclass_that_lies_about_equality_fails():
+    class Liar(np.ndarray):
+        def __eq__(self, other):
+            return np.ones(self.shape, dtype=bool)
+
+    check = Check("subclass")
+    assert not check.compare("w", np.zeros((2, 1)).view(Liar), np.ones((2, 1)))
+    assert "subclass" in row(check, "w").diagnosis
+
+
+@pytest.mark.parametrize("got, phrase", [
+    ([[1.0], [2.0]], "Python list"),
+    (np.array([["a"], ["b"]]), "dtype <U1"),
+    (np.array([[None], [None]]), "dtype object"),
+    ("1.0", "got a str"),
+    (True, "boolean"),
+])
+def test_wrong_types_are_named(got, phrase):
+    check = Check("types")
+    assert not check.compare("w", got, np.array([[1.0], [2.0]]))
+    assert phrase in row(check, "w").diagnosis
+
+
+def test_array_where_a_number_is_expected_says_how_to_fix():
+    check = Check("bias")
+    assert not check.compare("b", np.array([[0.5]]), 0.5)
+    assert "plain number" in row(check, "b").diagnosis and ".item()" in row(check, "b").diagnosis
+
+
+def test_numpy_scalars_count_as_numbers():
+    check = Check("scalars")
+    assert check.compare("b", np.float64(0.5), 0.5)
+    assert check.compare("count", np.int64(3), 3)
+
+
+def test_transposed_matrix_is_named(rng):
+    expected = rng.normal(size=(4, 2))
+    check = Check("backward")
+    check.compare("dW1", expected.T.copy(), expected)
+    message, table = failing_report(check)
+    assert re.search(r"dW1.*transposed", message)
+    assert "(2, 4)" in table and "(4, 2)" in table
+
+
+def test_transposed_square_matrix_is_named(rng):
+    expected = rng.normal(size=(3, 3))
+    check = Check("square")
+    check.compare("dW1", expected.T.copy(), expected)
+    assert "transposed" in row(check, "dW1").diagnosis
+
+
+def test_vector_without_keepdims_is_named(rng):
+    expected = rng.normal(size=(5, 1))
+    check = Check("keepdims")
+    check.compare("db1", expected.ravel(), expected)
+    diagnosis = row(check, "db1").diagnosis
+    assert "(5,)" in diagnosis and "(5, 1)" in diagnosis and "keepdims=True" in diagnosis
+
+
+def test_other_shape_mismatch_points_to_the_notation(rng):
+    check = Check("shape")
+    check.compare("Z", rng.normal(size=(3, 4)), rng.normal(size=(1, 4)))
+    assert "notation" in row(check, "Z").diagnosis
+
+
+def test_flipped_sign_is_named(rng):
+    expected = rng.normal(size=(2, 3))
+    check = Check("sign")
+    check.compare("dW2", -expected, expected)
+    assert "sign is flipped" in row(check, "dW2").diagnosis
+
+
+def test_missing_one_over_m_is_named(rng):
+    expected = rng.normal(size=(3, 1))
+    check = Check("average")
+    check.compare("dw", 8 * expected, expected, m=8)
+    assert "1/m average is missing" in row(check, "dw").diagnosis
+
+
+def test_gradient_averaged_twice_is_named(rng):
+    expected = rng.normal(size=(3, 1))
+    check = Check("average")
+    check.compare("dw", expected / 8, expected, m=8)
+    assert "averaged twice" in row(check, "dw").diagnosis
+
+
+def test_constant_factor_is_named(rng):
+    expected = rng.normal(size=(3, 2))
+    check = Check("factor")
+    check.compare("dw", 0.5 * expected, expected)
+    assert "constant factor of 0.5" in row(check, "dw").diagnosis
+
+
+def test_nan_is_named():
+    check = Check("nan")
+    check.compare("cost", np.array(np.nan), 0.3)
+    assert "nan or inf" in row(check, "cost").diagnosis
+
+
+def test_known_mistake_takes_precedence_over_generic_ones(rng):
+    expected = rng.normal(size=(2, 2))
+    wrong = -expected
+    check = Check("known")
+    check.compare("dW1", wrong, expected, mistakes={"used the sigmoid's derivative": wrong})
+    assert row(check, "dW1").diagnosis == "used the sigmoid's derivative"
+
+
+def test_unrecognised_wrong_values_say_so(rng):
+    check = Check("plain")
+    check.compare("dW1", rng.normal(size=(2, 2)), rng.normal(size=(2, 2)))
+    assert row(check, "dW1").diagnosis == "wrong values."
+
+
+def test_every_check_runs_before_the_cell_fails(rng):
+    expected = rng.normal(size=(3, 2))
+    check = Check("all of them")
+    check.compare("first", -expected, expected)
+    check.compare("second", expected.copy(), expected)
+    check.compare("third", expected.T.copy(), expected)
+    message, _ = failing_report(check)
+    assert message.startswith("all of them: 2 of 3 checks failed.")
+    assert "first" in message and "third" in message and "second" not in message
+
+
+# -- calling the student's code ------------------------------------------------------
+
+
+def test_exception_in_student_code_is_reported_with_its_line():
+    def net_input(X, w, b):
+        return w @ X + b  # shapes do not line up
+
+    check = Check("net_input")
+    check.function(net_input, perceptron.net_input, (np.ones((2, 3)), np.ones((2, 1)), 0.0), outputs=("Z",))
+    message, _ = failing_report(check)
+    assert "ValueError" in message and "`return w @ X + b" in message
+    assert "Z: not computed" in message
+
+
+def test_unimplemented_function_is_reported_as_such():
+    def predict(X, w, b):
+        raise NotImplementedError()
+
+    check = Check("predict")
+    check.function(predict, perceptron.predict, (np.ones((2, 3)), np.ones((2, 1)), 0.0), outputs=("Y_hat",))
+    assert "not implemented yet" in failing_report(check)[0]
+
+
+def test_wrong_number_of_outputs_is_reported():
+    def update_step(x, y, w, b, eta):
+        return w
+
+    check = Check("update_step")
+    check.function(update_step, perceptron.update_step, (np.ones((2, 1)), 1, np.zeros((2, 1)), 0.0, 0.1),
+                   outputs=("w", "b"))
+    assert "must return 2 values (w, b)" in failing_report(check)[0]
+
+
+def test_warnings_and_stderr_from_student_code_become_notes_not_stderr(capfd):
+    def noisy(z):
+        np.exp(np.array([1000.0]))
+        warnings.warn("student warning")
+        print("student's stderr line", file=sys.stderr)
+        return 1.0 / (1.0 + np.exp(-z))
+
+    check = Check("noisy")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any warning escaping the toolkit would raise here
+        check.function(noisy, lambda z: 1.0 / (1.0 + np.exp(-z)), (np.zeros((1, 3)),), outputs=("A",))
+        check.done()
+    captured = capfd.readouterr()
+    assert captured.err == ""
+    notes = " ".join(check.notes)
+    assert "RuntimeWarning" in notes and "student warning" in notes and "student's stderr line" in notes
+
+
+def test_student_code_gets_copies_of_the_inputs():
+    def update_step(x, y, w, b, eta):
+        w += eta * y * x  # in place: would corrupt the caller's w
+        return w, b + eta * y
+
+    x, w = np.ones((2, 1)), np.zeros((2, 1))
+    Check("copies").call(update_step, x, -1, w, 0.0, 0.1, outputs=("w", "b"))
+    assert np.array_equal(w, np.zeros((2, 1)))
+
+
+def test_calling_the_reference_module_is_rejected():
+    def predict(X, w, b):
+        return perceptron.predict(X, w, b)
+
+    check = Check("predict")
+    check.function(predict, perceptron.predict, (np.ones((2, 3)), np.ones((2, 1)), 0.0), outputs=("Y_hat",))
+    assert "reference implementation" in failing_report(check)[0]
+
+
+def test_importing_the_reference_inside_the_function_is_rejected():
+    def predict(X, w, b):
+        from helpers.perceptron import predict as course_predict
+        return course_predict(X, w, b)
+
+    check = Check("predict")
+    check.function(predict, perceptron.predict, (np.ones((2, 3)), np.ones((2, 1)), 0.0), outputs=("Y_hat",))
+    assert "helpers.perceptron" in failing_report(check)[0]
+
+
+def test_using_swaps_in_the_reference_for_the_call_only():
+    namespace = {"np": np}
+    exec("def predict(X, w, b):\n    return np.zeros((1, X.shape[1]))\n"
+         "def count_positive(X, w, b):\n    return int((predict(X, w, b) > 0).sum())\n", namespace)
+    X, w = np.ones((2, 3)), np.ones((2, 1))
+    check = Check("isolated")
+    (got,) = check.call(namespace["count_positive"], X, w, 0.0, using={"predict": perceptron.predict})
+    assert got == 3  # judged with the reference predict
+    assert namespace["count_positive"](X, w, 0.0) == 0  # the student's own predict is back
+
+
+# -- gradients and the course's own mistakes -------------------------------------------
+
+
+@pytest.fixture
+def network(rng):
+    n_x, n_h, m = 3, 4, 6
+    X = rng.normal(size=(n_x, m))
+    Y = (rng.random(size=(1, m)) > 0.5).astype(float)
+    params = shallow.initialize_parameters(n_x, n_h, 1, seed=3, scale=1.0)
+    A2, cache = shallow.forward(X, params)
+    return X, Y, params, cache, shallow.backward(params, cache, X, Y)
+
+
+def backward_table(student_grads, network):
+    X, Y, params, cache, grads = network
+    check = Check("backward")
+    known = mistakes.shallow_backward(params, cache, X, Y)
+    for name in ("dW1", "db1", "dW2", "db2"):
+        by_output = {message: wrong[name] for message, wrong in known.items() if name in wrong}
+        check.compare(name, student_grads[name], grads[name], mistakes=by_output, m=X.shape[1])
+    return check
+
+
+def test_transposed_dW1_is_named_in_the_table(network):
+    X, Y, params, cache, grads = network
+    student = dict(grads, dW1=grads["dW1"].T.copy())
+    message, table = failing_report(backward_table(student, network))
+    assert "1 of 4 checks failed" in message
+    assert re.search(r"FAIL dW1: .*transposed", table, re.I)
+
+
+def test_wrong_activation_derivative_is_named_in_the_table(network):
+    X, Y, params, cache, grads = network
+    A1, m = cache["A1"], X.shape[1]
+    dZ1 = params["W2"].T @ (cache["A2"] - Y) * A1 * (1 - A1)  # the sigmoid's derivative, not tanh's
+    student = dict(grads, dW1=dZ1 @ X.T / m, db1=dZ1.sum(axis=1, keepdims=True) / m)
+    message, table = failing_report(backward_table(student, network))
+    assert re.search(r"FAIL dW1: .*sigmoid", table, re.I) and re.search(r"FAIL db1: .*sigmoid", table, re.I)
+    assert "dW2" not in message
+
+
+def test_gradient_is_checked_against_central_differences(network):
+    X, Y, params, cache, grads = network
+
+    def cost():
+        return shallow.cost(shallow.forward(X, params)[0], Y)
+
+    check = Check("gradcheck")
+    assert check.gradient("dW1", grads["dW1"], cost, params["W1"])
+    assert not check.gradient("dW2", 2 * grads["dW2"], cost, params["W2"])
+    assert "dW2 vs central difference" in failing_report(check)[0]
+
+
+@pytest.mark.parametrize("make_mistake, phrase", [
+    (lambda X, w, b: np.sign(w.T @ X + b).astype(int), "np.sign"),
+    (lambda X, w, b: np.where(w.T @ X + b > 0, 1, -1), "use >=, not >"),
+    (lambda X, w, b: (w.T @ X + b >= 0).astype(int), "0/1 labels"),
+])
+def test_perceptron_predict_mistakes_are_named(make_mistake, phrase):
+    X = np.array([[1.5, 0.0, -1.0, 2.0], [1.0, 1.0, -2.0, 0.5]])
+    w, b = np.array([[1.0], [-2.0]]), 0.5
+    check = Check("predict")
+    check.function(make_mistake, perceptron.predict, (X, w, b), outputs=("Y_hat",),
+                   mistakes=mistakes.perceptron_predict(X, w, b))
+    assert phrase in failing_report(check)[0]
+
+
+def test_html_table_names_every_row(network):
+    X, Y, params, cache, grads = network
+    html = grading.render_html(backward_table(dict(grads, db2=-grads["db2"]), network))
+    assert all(f"<code>{name}</code>" in html for name in ("dW1", "db1", "dW2", "db2"))
+    assert "sign" in html

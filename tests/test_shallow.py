@@ -1,0 +1,189 @@
+"""helpers.shallow: all four gradients against central differences, loops = vectorized, and noisy XOR."""
+import numpy as np
+import pytest
+
+from helpers import datasets, shallow
+from helpers.gradcheck import numerical_gradient, relative_error
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+SEEDS = range(6)
+# The best step for a central difference balances truncation (~eps^2) against
+# rounding (~1e-16 / eps): around 1e-5 for a cost of order 1.
+EPS = 1e-5
+
+
+def random_problem(seed):
+    """X, Y in {0, 1}, and params with weights and biases ~ N(0, 1), sizes drawn from the seed."""
+    rng = np.random.default_rng(seed)
+    n_x, n_h, m = rng.integers(1, 5), rng.integers(1, 6), rng.integers(1, 20)
+    X = rng.standard_normal((n_x, m))
+    Y = rng.integers(0, 2, size=(1, m))
+    params = {"W1": rng.standard_normal((n_h, n_x)), "b1": rng.standard_normal((n_h, 1)),
+              "W2": rng.standard_normal((1, n_h)), "b2": rng.standard_normal((1, 1))}
+    return X, Y, params
+
+
+def cross_entropy(X, Y, params):
+    """The cost written out independently of the module (log1p keeps it exact for moderate z)."""
+    A1 = np.tanh(params["W1"] @ X + params["b1"])
+    Z2 = params["W2"] @ A1 + params["b2"]
+    return np.mean(Y * np.log1p(np.exp(-Z2)) + (1 - Y) * np.log1p(np.exp(Z2)))
+
+
+def test_layer_sizes():
+    assert shallow.layer_sizes(np.zeros((5, 7)), np.zeros((1, 7)), 4) == (5, 4, 1)
+
+
+def test_initialize_parameters_shapes_and_zero_biases():
+    params = shallow.initialize_parameters(3, 4, 1)
+    assert set(params) == {"W1", "b1", "W2", "b2"}
+    assert params["W1"].shape == (4, 3) and params["b1"].shape == (4, 1)
+    assert params["W2"].shape == (1, 4) and params["b2"].shape == (1, 1)
+    assert not np.any(params["b1"]) and not np.any(params["b2"])
+    assert np.all(params["W1"] != 0), "zero weights would never break the symmetry between hidden units"
+
+
+def test_initialize_parameters_is_seeded_and_scaled():
+    first = shallow.initialize_parameters(50, 200, 1, seed=3, scale=0.01)
+    again = shallow.initialize_parameters(50, 200, 1, seed=3, scale=0.01)
+    other = shallow.initialize_parameters(50, 200, 1, seed=4, scale=0.01)
+    assert all(np.array_equal(first[name], again[name]) for name in first)
+    assert not np.array_equal(first["W1"], other["W1"])
+    assert np.std(first["W1"]) == pytest.approx(0.01, rel=0.05)
+    assert abs(np.mean(first["W1"])) < 0.001
+    big = shallow.initialize_parameters(50, 200, 1, seed=3, scale=2.0)
+    assert np.allclose(big["W1"], 200 * first["W1"])
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_forward_shapes_and_cache(seed):
+    X, Y, params = random_problem(seed)
+    n_h, m = params["W1"].shape[0], X.shape[1]
+    A2, cache = shallow.forward(X, params)
+    assert set(cache) == {"Z1", "A1", "Z2", "A2"}
+    assert cache["Z1"].shape == cache["A1"].shape == (n_h, m)
+    assert cache["Z2"].shape == A2.shape == (1, m)
+    assert cache["A2"] is A2 or np.array_equal(cache["A2"], A2)
+    assert np.allclose(cache["A1"], np.tanh(params["W1"] @ X + params["b1"]))
+    assert np.allclose(A2, 1.0 / (1.0 + np.exp(-(params["W2"] @ cache["A1"] + params["b2"]))))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_forward_loop_agrees_with_forward(seed):
+    X, _, params = random_problem(seed)
+    _, cache = shallow.forward(X, params)
+    _, cache_loop = shallow.forward_loop(X, params)
+    for name in cache:
+        assert np.allclose(cache_loop[name], cache[name], rtol=1e-12, atol=1e-12), name
+
+
+def test_cost_by_hand_and_finite_at_saturation():
+    A2 = np.array([[0.9, 0.2]])
+    assert shallow.cost(A2, np.array([[1, 0]])) == pytest.approx(-(np.log(0.9) + np.log(0.8)) / 2, rel=1e-12)
+    with np.errstate(divide="raise", invalid="raise"):
+        saturated = shallow.cost(np.array([[0.0, 1.0]]), np.array([[1, 0]]))
+    assert np.isfinite(saturated) and saturated > 20
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("name", ["W1", "b1", "W2", "b2"])
+def test_backward_matches_central_differences(name, seed):
+    X, Y, params = random_problem(seed)
+    _, cache = shallow.forward(X, params)
+    grads = shallow.backward(params, cache, X, Y)
+    assert grads["d" + name].shape == params[name].shape
+    numeric = numerical_gradient(lambda: cross_entropy(X, Y, params), params[name], eps=EPS)
+    assert relative_error(grads["d" + name], numeric) < 1e-7
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_backward_loop_agrees_with_backward(seed):
+    X, Y, params = random_problem(seed)
+    _, cache = shallow.forward(X, params)
+    grads = shallow.backward(params, cache, X, Y)
+    grads_loop = shallow.backward_loop(params, cache, X, Y)
+    assert set(grads_loop) == {"dW1", "db1", "dW2", "db2"}
+    for name in grads:
+        assert grads_loop[name].shape == grads[name].shape
+        assert np.allclose(grads_loop[name], grads[name], rtol=1e-12, atol=1e-12), name
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_train_step_loop_agrees_with_train_step(seed):
+    X, Y, params = random_problem(seed)
+    new_params, step_cost, grads = shallow.train_step(X, Y, params, 0.7)
+    new_params_loop, step_cost_loop, grads_loop = shallow.train_step_loop(X, Y, params, 0.7)
+    assert step_cost_loop == pytest.approx(step_cost, rel=1e-12)
+    for name in new_params:
+        assert np.allclose(new_params_loop[name], new_params[name], rtol=1e-12, atol=1e-12)
+        assert np.allclose(grads_loop["d" + name], grads["d" + name], rtol=1e-12, atol=1e-12)
+
+
+def test_train_step_reports_the_cost_before_its_update():
+    X, Y, params = random_problem(2)
+    new_params, step_cost, grads = shallow.train_step(X, Y, params, 0.1)
+    assert step_cost == pytest.approx(cross_entropy(X, Y, params), rel=1e-12)
+    assert cross_entropy(X, Y, new_params) < step_cost
+    for name in params:
+        assert np.allclose(new_params[name], params[name] - 0.1 * grads["d" + name])
+
+
+def test_update_parameters_returns_new_arrays_and_leaves_its_input_alone():
+    _, _, params = random_problem(1)
+    before = {name: value.copy() for name, value in params.items()}
+    grads = {"d" + name: np.ones_like(value) for name, value in params.items()}
+    new_params = shallow.update_parameters(params, grads, 0.5)
+    for name in params:
+        assert np.array_equal(params[name], before[name])
+        assert np.allclose(new_params[name], before[name] - 0.5)
+
+
+def test_fit_records_a_cost_every_record_every_iterations():
+    X, Y = datasets.noisy_xor(m=50, seed=3)
+    params, costs = shallow.fit(X, Y, 2, num_iterations=25, record_every=10)
+    assert len(costs) == 3
+    assert costs[0] == pytest.approx(np.log(2.0), abs=1e-3), "tiny initial weights give A2 close to 1/2"
+    assert params["W1"].shape == (2, 2)
+
+
+def test_predict_gives_integer_labels():
+    X, Y, params = random_problem(4)
+    Y_hat = shallow.predict(X, params)
+    A2, _ = shallow.forward(X, params)
+    assert Y_hat.shape == Y.shape and np.issubdtype(Y_hat.dtype, np.integer)
+    assert np.array_equal(Y_hat, (A2 > 0.5).astype(int))
+    assert np.array_equal(shallow.predict(X, params, threshold=1.0), np.zeros_like(Y))
+
+
+def bayes_accuracy(X, Y):
+    """Accuracy of the best possible rule for noisy XOR: the cross x1 = 0.5, x2 = 0.5."""
+    return np.mean(((X[0] > 0.5) != (X[1] > 0.5)) == Y[0])
+
+
+@pytest.fixture(scope="module")
+def xor_data():
+    """The course's noisy XOR (1000 points, noise 0.25) and a held-out set of 5000 from another seed."""
+    return datasets.noisy_xor(m=1000, noise=0.25, seed=0), datasets.noisy_xor(m=5000, noise=0.25, seed=1)
+
+
+def test_three_hidden_units_learn_noisy_xor_with_the_defaults(xor_data):
+    (X, Y), (X_test, Y_test) = xor_data
+    params, costs = shallow.fit(X, Y, 3)
+    assert costs[0] == pytest.approx(np.log(2.0), abs=1e-3)
+    assert costs[-1] < 0.2
+    held_out = np.mean(shallow.predict(X_test, params) == Y_test)
+    # Three tanh units cannot draw the optimal cross, so they stay about 1.5
+    # points below the best possible rule (see the module docstring).
+    assert held_out >= 0.93
+    assert held_out >= bayes_accuracy(X_test, Y_test) - 0.025
+    corners, corner_labels = datasets.xor_corners()
+    assert np.array_equal(shallow.predict(corners, params), corner_labels)
+
+
+def test_eight_hidden_units_reach_95_percent_on_held_out_noisy_xor(xor_data):
+    (X, Y), (X_test, Y_test) = xor_data
+    params, _ = shallow.fit(X, Y, 8)
+    held_out = np.mean(shallow.predict(X_test, params) == Y_test)
+    assert held_out >= 0.95
+    assert held_out >= bayes_accuracy(X_test, Y_test) - 0.01
