@@ -11,7 +11,7 @@ import numpy as np
 def numerical_gradient(cost, theta, eps=1e-6):
     """Central-difference gradient of cost() with respect to the array theta.
 
-    cost takes no arguments and reads theta, which is perturbed in place one
+    cost takes no arguments, returns one number (a float or a size-1 array) and reads theta, which is perturbed in place one
     entry at a time and restored afterwards. Returns an array of theta's shape.
     """
     theta = np.asarray(theta)
@@ -19,9 +19,9 @@ def numerical_gradient(cost, theta, eps=1e-6):
     for index in np.ndindex(theta.shape):
         original = theta[index]
         theta[index] = original + eps
-        cost_plus = float(cost())
+        cost_plus = np.asarray(cost(), dtype=np.float64).item()
         theta[index] = original - eps
-        cost_minus = float(cost())
+        cost_minus = np.asarray(cost(), dtype=np.float64).item()
         theta[index] = original
         grad[index] = (cost_plus - cost_minus) / (2 * eps)
     return grad

@@ -36,17 +36,6 @@ def _only_distinct(variants, reference):
     return {diagnosis: value for diagnosis, value in variants.items() if _differs(value, reference)}
 
 
-def _shallow_grads(X, A1, dZ1, dZ2):
-    """The reference's last four formulas, applied to possibly wrong dZ1 and dZ2."""
-    m = X.shape[1]
-    return {
-        "dW1": dZ1 @ X.T / m,
-        "db1": np.sum(dZ1, axis=1, keepdims=True) / m,
-        "dW2": dZ2 @ A1.T / m,
-        "db2": np.sum(dZ2, axis=1, keepdims=True) / m,
-    }
-
-
 def shallow_backward(params, cache, X, Y):
     """{diagnosis: grads dict} for the usual mistakes in the shallow network's backward pass."""
     m = X.shape[1]
@@ -59,10 +48,10 @@ def shallow_backward(params, cache, X, Y):
     variants = {
         "dZ1 uses the sigmoid's derivative A1 * (1 - A1), but the hidden layer is tanh: "
         "multiply by 1 - A1**2 instead.":
-            _shallow_grads(X, A1, back_through_W2 * A1 * (1 - A1), dZ2),
+            shallow.gradients_from_dZ(X, A1, back_through_W2 * A1 * (1 - A1), dZ2),
         "dZ1 uses 1 - Z1**2: the derivative of tanh is 1 - tanh(Z1)**2, "
         "so use the activation, 1 - A1**2.":
-            _shallow_grads(X, A1, back_through_W2 * (1 - Z1 ** 2), dZ2),
+            shallow.gradients_from_dZ(X, A1, back_through_W2 * (1 - Z1 ** 2), dZ2),
         "m times too large: the 1/m average over the examples is missing "
         "(divide dW1, db1, dW2 and db2 by m).":
             {name: m * grad for name, grad in right.items()},
@@ -92,7 +81,7 @@ def shallow_backward(params, cache, X, Y):
     if W2.shape[1] == dZ2.shape[0] and (W2 @ dZ2).shape == A1.shape:
         variants["dZ1 multiplies by W2 where W2.T belongs: "
                  "dZ1 = np.dot(W2.T, dZ2) * (1 - A1**2)."] = \
-            _shallow_grads(X, A1, (W2 @ dZ2) * (1 - A1 ** 2), dZ2)
+            shallow.gradients_from_dZ(X, A1, (W2 @ dZ2) * (1 - A1 ** 2), dZ2)
     return _only_distinct(variants, right)
 
 

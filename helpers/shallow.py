@@ -91,10 +91,15 @@ def cost(A2, Y):
 
 def backward(params, cache, X, Y):
     """Gradients of the cost, vectorized over examples; returns grads."""
-    m = X.shape[1]
     A1, A2 = cache["A1"], cache["A2"]
     dZ2 = A2 - Y
     dZ1 = (params["W2"].T @ dZ2) * (1 - A1 ** 2)
+    return gradients_from_dZ(X, A1, dZ1, dZ2)
+
+
+def gradients_from_dZ(X, A1, dZ1, dZ2):
+    """The parameter gradients once dZ1 (n_h, m) and dZ2 (n_y, m) are known; returns grads."""
+    m = X.shape[1]
     return {
         "dW1": dZ1 @ X.T / m,
         "db1": np.sum(dZ1, axis=1, keepdims=True) / m,

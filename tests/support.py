@@ -28,8 +28,17 @@ def execute(path, timeout=300):
     return notebook, time.perf_counter() - start
 
 
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
 def stderr_outputs(notebook):
-    """The text every cell wrote to stderr (nbgrader scores such a test cell zero)."""
-    return [(index, output.get("text", ""))
-            for index, cell in enumerate(notebook.cells) if cell.cell_type == "code"
-            for output in cell.get("outputs", []) if output.get("name") == "stderr"]
+    """The text every cell wrote to stderr (nbgrader scores such a test cell zero),
+    including what went into an ipywidgets Output widget, which is kept in the widget state."""
+    cells = [(f"cell {index}", output.get("text", ""))
+             for index, cell in enumerate(notebook.cells) if cell.cell_type == "code"
+             for output in cell.get("outputs", []) if output.get("name") == "stderr"]
+    models = notebook.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    widgets = [(f"widget {model_id}", output.get("text", ""))
+               for model_id, model in models.items()
+               for output in model.get("state", {}).get("outputs", []) if output.get("name") == "stderr"]
+    return cells + widgets

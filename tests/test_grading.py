@@ -260,6 +260,12 @@ def test_importing_the_reference_inside_the_function_is_rejected():
     assert "helpers.perceptron" in failing_report(check)[0]
 
 
+def test_handing_in_the_reference_function_itself_is_rejected():
+    check = Check("predict")
+    check.function(perceptron.predict, perceptron.predict, (np.ones((2, 3)), np.ones((2, 1)), 0.0), outputs=("Y_hat",))
+    assert "helpers.perceptron.predict itself" in failing_report(check)[0]
+
+
 def test_using_swaps_in_the_reference_for_the_call_only():
     namespace = {"np": np}
     exec("def predict(X, w, b):\n    return np.zeros((1, X.shape[1]))\n"
@@ -310,6 +316,15 @@ def test_wrong_activation_derivative_is_named_in_the_table(network):
     message, table = failing_report(backward_table(student, network))
     assert re.search(r"FAIL dW1: .*sigmoid", table, re.I) and re.search(r"FAIL db1: .*sigmoid", table, re.I)
     assert "dW2" not in message
+
+
+def test_bias_gradient_summed_over_the_wrong_axis_is_named(network):
+    X, Y, params, cache, grads = network
+    dZ1 = params["W2"].T @ (cache["A2"] - Y) * (1 - cache["A1"] ** 2)
+    student = dict(grads, db1=np.sum(dZ1, axis=0, keepdims=True) / X.shape[1])
+    message, table = failing_report(backward_table(student, network))
+    assert "1 of 4 checks failed" in message
+    assert re.search(r"FAIL db1: .*axis", table, re.I)
 
 
 def test_gradient_is_checked_against_central_differences(network):

@@ -25,3 +25,11 @@ def test_notebook_is_committed_without_outputs(path):
     dirty = [index for index, cell in enumerate(notebook.cells)
              if cell.cell_type == "code" and (cell.outputs or cell.execution_count is not None)]
     assert dirty == [], f"cells {dirty} have outputs or execution counts: clear them before committing"
+
+
+def test_stderr_scan_sees_cells_and_output_widgets():
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])
+    notebook.cells[0].outputs = [nbformat.v4.new_output("stream", name="stderr", text="cell warning")]
+    notebook.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {"abc": {"state": {
+        "outputs": [{"output_type": "stream", "name": "stderr", "text": "widget warning"}]}}}}}
+    assert [text for _, text in stderr_outputs(notebook)] == ["cell warning", "widget warning"]
