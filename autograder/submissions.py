@@ -8,6 +8,10 @@ A fixture is a Python file whose answer cells are introduced by a marker line:
         return np.sign(net_input(X, w, b))
 
 Every answer cell the fixture names gets that code; the others keep the release's stub.
+A fixture states the scores it must get in one line; cells it does not name must get
+full marks:
+
+    # expect: predict_tests=0 update_step_tests=0
 """
 import copy
 import re
@@ -15,6 +19,7 @@ from pathlib import Path
 
 import nbformat
 
+EXPECT_LINE = re.compile(r"^# expect:(?P<scores>.*)$", re.MULTILINE)
 FIXTURE_MARKER = re.compile(r"^# %% grade_id: (?P<grade_id>\S+)\s*$", re.MULTILINE)
 SOLUTION_MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)
 
@@ -33,6 +38,15 @@ def read_fixture(path):
     parts = FIXTURE_MARKER.split(text)
     # parts = [preamble, id1, code1, id2, code2, ...]
     return {parts[i]: parts[i + 1].strip("\n") for i in range(1, len(parts), 2)}
+
+
+def read_expected_scores(path):
+    """{grade_id: score} from a fixture's `# expect:` line ({} when it expects full marks)."""
+    match = EXPECT_LINE.search(Path(path).read_text())
+    if match is None:
+        raise ValueError(f"{path} has no `# expect: grade_id=score ...` line")
+    pairs = (item.split("=") for item in match.group("scores").split())
+    return {cell: float(score) for cell, score in pairs}
 
 
 def fill_answers(release_notebook, answers):

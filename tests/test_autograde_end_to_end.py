@@ -1,9 +1,10 @@
 """The whole path, author -> release -> student -> autograde -> score, in a throwaway course.
 
-nbgrader generates the assignment from source/, three students submit (the
-instructor's solutions, the untouched release, a hand-written notebook with two
-typical mistakes), `nbgrader autograde` grades them, and the gradebook must hold
-exactly the expected scores, cell by cell.
+For every assignment in source/, nbgrader generates the student version, and
+students submit: the instructor's solutions (full marks), the untouched release
+(zero), and every hand-written fixture in tests/fixtures/submissions/<assignment>/,
+each of which states the score of every cell it must lose points on. `nbgrader
+autograde` grades them all, and the gradebook must hold exactly those scores.
 """
 import shutil
 import subprocess
@@ -14,68 +15,110 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder import submissions
-from support import FIXTURES_DIR, SOURCE_DIR
+from autograder import release, submissions
+from autograder.course import assignments
+from support import FIXTURES_DIR, RELEASE_DIR, SOURCE_DIR
 
-ASSIGNMENT = "01_perceptron"
-NOTEBOOK = "01_perceptron.ipynb"
-POINTS = {"net_input_tests": 2, "predict_tests": 2, "update_step_tests": 3, "train_epoch_tests": 3, "fit_tests": 2}
-# Which cells each submission must lose, all their points, and nothing else.
-EXPECTED_LOST = {
-    "solutions": set(),
-    "untouched": set(POINTS),
-    "two_mistakes": {"predict_tests", "update_step_tests"},
-}
-EXPECTED_TOTAL = {"solutions": 12.0, "untouched": 0.0, "two_mistakes": 7.0}
+ASSIGNMENTS = assignments(SOURCE_DIR)
+
+
+def fixtures(assignment):
+    return sorted((FIXTURES_DIR / "submissions" / assignment).glob("*.py"))
+
+
+def grade_cells(assignment):
+    """{(notebook, grade_id): points} of every graded cell of the assignment."""
+    return {(path.stem, cell.metadata.nbgrader.grade_id): float(cell.metadata.nbgrader.points)
+            for path in release.notebooks(SOURCE_DIR / assignment)
+            for cell in nbformat.read(path, as_version=4).cells if cell.metadata.get("nbgrader", {}).get("grade")}
+
+
+def expected_scores(assignment, student):
+    """{(notebook, grade_id): score} the student must get."""
+    cells = grade_cells(assignment)
+    if student == "solutions":
+        return cells
+    if student == "untouched":
+        return dict.fromkeys(cells, 0.0)
+    lost = submissions.read_expected_scores(FIXTURES_DIR / "submissions" / assignment / f"{student}.py")
+    unknown = set(lost) - {grade_id for _, grade_id in cells}
+    assert not unknown, f"the fixture {student} expects scores for unknown cells {unknown}"
+    return {(notebook, grade_id): lost.get(grade_id, points) for (notebook, grade_id), points in cells.items()}
+
+
+def students(assignment):
+    return ["solutions", "untouched"] + [path.stem for path in fixtures(assignment)]
 
 
 def nbgrader(course_root, *args):
     result = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course_root,
-                            capture_output=True, text=True, timeout=900)
+                            capture_output=True, text=True, timeout=1800)
     assert result.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
     return result
 
 
 @pytest.fixture(scope="module")
 def gradebook(tmp_path_factory):
+    """One throwaway course holding every assignment, autograded once."""
     root = tmp_path_factory.mktemp("course")
-    shutil.copytree(SOURCE_DIR / ASSIGNMENT, root / "source" / ASSIGNMENT)
+    shutil.copytree(SOURCE_DIR, root / "source")
     (root / "nbgrader_config.py").write_text(textwrap.dedent(f"""\
         from autograder.course import nbgrader_config
         c = get_config()
         c.merge(nbgrader_config({str(root)!r}, source_dir={str(root / 'source')!r}))
         """))
-    nbgrader(root, "generate_assignment", ASSIGNMENT, "--force")
-    release_notebook = nbformat.read(root / "release" / ASSIGNMENT / NOTEBOOK, as_version=4)
-    source_notebook = nbformat.read(root / "source" / ASSIGNMENT / NOTEBOOK, as_version=4)
-    answers = {
-        "solutions": submissions.solutions(source_notebook),
-        "untouched": {},
-        "two_mistakes": submissions.read_fixture(FIXTURES_DIR / "submissions" / ASSIGNMENT / "two_mistakes.py"),
-    }
-    for student, cells in answers.items():
-        notebook = submissions.fill_answers(release_notebook, cells)
-        submissions.write_submission(notebook, root, student, ASSIGNMENT, NOTEBOOK)
-    nbgrader(root, "autograde", ASSIGNMENT, "--force")
+    for assignment in ASSIGNMENTS:
+        nbgrader(root, "generate_assignment", assignment, "--force")
+        for path in release.notebooks(root / "source" / assignment):
+            release_notebook = nbformat.read(root / "release" / assignment / path.name, as_version=4)
+            answers = {"solutions": submissions.solutions(nbformat.read(path, as_version=4)), "untouched": {}}
+            answers.update({fixture.stem: submissions.read_fixture(fixture) for fixture in fixtures(assignment)})
+            for student, cells in answers.items():
+                notebook = submissions.fill_answers(release_notebook, cells)
+                submissions.write_submission(notebook, root, student, assignment, path.name)
+        nbgrader(root, "autograde", assignment, "--force")
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as book:
         yield book
 
 
-def test_the_assignment_has_the_points_this_test_expects():
-    notebook = nbformat.read(SOURCE_DIR / ASSIGNMENT / NOTEBOOK, as_version=4)
-    points = {cell.metadata.nbgrader.grade_id: cell.metadata.nbgrader.points
-              for cell in notebook.cells if cell.metadata.get("nbgrader", {}).get("grade")}
-    assert points == POINTS
+CASES = [(assignment, student) for assignment in ASSIGNMENTS for student in students(assignment)]
 
 
-@pytest.mark.parametrize("student", sorted(EXPECTED_LOST))
-def test_each_cell_scores_exactly_as_expected(gradebook, student):
-    scores = {cell: gradebook.find_grade(cell, "01_perceptron", ASSIGNMENT, student).score for cell in POINTS}
-    expected = {cell: 0.0 if cell in EXPECTED_LOST[student] else float(points) for cell, points in POINTS.items()}
+def test_every_assignment_has_a_fixture_with_mistakes():
+    assert all(fixtures(assignment) for assignment in ASSIGNMENTS)
+
+
+def test_the_perceptron_is_worth_the_points_the_fixtures_assume():
+    assert grade_cells("01_perceptron") == {("01_perceptron", cell): points for cell, points in
+                                            {"net_input_tests": 2, "predict_tests": 2, "update_step_tests": 3,
+                                             "train_epoch_tests": 3, "fit_tests": 2}.items()}
+
+
+def test_the_hard_coded_predict_passes_the_visible_tests(tmp_path):
+    """So its lost points in the gradebook can only come from the hidden tests."""
+    release_notebook = nbformat.read(RELEASE_DIR / "01_perceptron" / "01_perceptron.ipynb", as_version=4)
+    answers = submissions.read_fixture(FIXTURES_DIR / "submissions" / "01_perceptron" / "passes_visible_tests_only.py")
+    path = tmp_path / "01_perceptron.ipynb"
+    nbformat.write(submissions.fill_answers(release_notebook, answers), path)
+    assert release.validate(path) == {}
+
+
+@pytest.mark.parametrize("assignment, student", CASES)
+def test_every_cell_scores_exactly_as_expected(gradebook, assignment, student):
+    expected = expected_scores(assignment, student)
+    scores = {(notebook, cell): gradebook.find_grade(cell, notebook, assignment, student).score
+              for notebook, cell in expected}
     assert scores == expected
 
 
-@pytest.mark.parametrize("student", sorted(EXPECTED_TOTAL))
-def test_total_score(gradebook, student):
-    submission = gradebook.find_submission(ASSIGNMENT, student)
-    assert (submission.score, submission.max_score) == (EXPECTED_TOTAL[student], 12.0)
+@pytest.mark.parametrize("assignment, student", CASES)
+def test_total_score(gradebook, assignment, student):
+    expected = expected_scores(assignment, student)
+    submission = gradebook.find_submission(assignment, student)
+    assert (submission.score, submission.max_score) == (sum(expected.values()), sum(grade_cells(assignment).values()))
+
+
+def test_perceptron_totals():
+    """The numbers an instructor would read off the gradebook, spelled out."""
+    totals = {student: sum(expected_scores("01_perceptron", student).values()) for student in students("01_perceptron")}
+    assert totals == {"solutions": 12.0, "untouched": 0.0, "two_mistakes": 7.0, "passes_visible_tests_only": 10.0}
