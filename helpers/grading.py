@@ -193,6 +193,25 @@ class Check:
             lines += [f"  - {row.name}: {row.diagnosis}" for row in self.failures]
             raise AssertionError("\n".join(lines))
 
+    def points(self, weights):
+        """Show the table and return the points earned, for nbgrader's partial credit.
+
+        weights maps a row name to its points, e.g. {"dW1": 1, "db1": 1}; a name covers
+        its rows for every case ("dW1 [m=3]", "dW1 vs central difference") and earns its
+        points only when all of them pass. Any other failing row (a call that raised, an
+        output no weight covers) earns nothing at all. Make it the last line of the test
+        cell: nbgrader reads a number the cell returns as its score.
+        """
+        groups = {name: [row for row in self.rows if _in_group(row.name, name)] for name in weights}
+        covered = {id(row) for rows in groups.values() for row in rows}
+        earned = sum(weight for name, weight in weights.items()
+                     if groups[name] and all(row.passed for row in groups[name]))
+        if any(not row.passed and id(row) not in covered for row in self.rows):
+            earned = 0
+        self.notes.append(f"points for this cell: {earned:g} of {sum(weights.values()):g}")
+        _show(self)
+        return float(earned)
+
     def __enter__(self):
         return self
 
@@ -309,6 +328,10 @@ def _constant_ratio(got, expected):
     if np.allclose(ratios, ratios.flat[0], rtol=1e-6) and not np.isclose(ratios.flat[0], 1.0):
         return float(ratios.flat[0])
     return None
+
+
+def _in_group(row_name, group):
+    return row_name == group or row_name.startswith(group + " ")
 
 
 def _mistakes_by_output(mistakes, outputs):

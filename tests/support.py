@@ -1,4 +1,5 @@
 """Shared by the tests: the course's folders and a fresh-kernel notebook runner."""
+import os
 import time
 from pathlib import Path
 
@@ -10,6 +11,19 @@ NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 SOURCE_DIR = REPO_ROOT / "source"
 RELEASE_DIR = REPO_ROOT / "release"
 FIXTURES_DIR = REPO_ROOT / "tests" / "fixtures"
+
+
+def selected_assignments():
+    """The assignments in source/, or only those named in COURSE_ASSIGNMENTS (space-separated),
+    which lets an author run the slow suites on the assignment being written."""
+    from autograder.course import assignments
+
+    everything = assignments(SOURCE_DIR)
+    chosen = os.environ.get("COURSE_ASSIGNMENTS", "").split()
+    unknown = set(chosen) - set(everything)
+    if unknown:
+        raise ValueError(f"COURSE_ASSIGNMENTS names assignments not in source/: {sorted(unknown)}")
+    return [name for name in everything if name in chosen] if chosen else everything
 
 
 def committed_notebooks():

@@ -16,10 +16,9 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder import release, submissions
-from autograder.course import assignments
-from support import FIXTURES_DIR, RELEASE_DIR, SOURCE_DIR
+from support import FIXTURES_DIR, RELEASE_DIR, SOURCE_DIR, selected_assignments
 
-ASSIGNMENTS = assignments(SOURCE_DIR)
+ASSIGNMENTS = selected_assignments()
 
 
 def fixtures(assignment):

@@ -358,3 +358,35 @@ def test_html_table_names_every_row(network):
     html = grading.render_html(backward_table(dict(grads, db2=-grads["db2"]), network))
     assert all(f"<code>{name}</code>" in html for name in ("dW1", "db1", "dW2", "db2"))
     assert "sign" in html
+
+
+# -- partial credit -------------------------------------------------------------------
+
+
+def test_points_are_earned_per_group_of_rows(network, capsys):
+    X, Y, params, cache, grads = network
+    check = backward_table(dict(grads, db1=grads["db1"].ravel()), network)
+    check.compare("dW1 [second case]", grads["dW1"].copy(), grads["dW1"])
+    assert check.points({"dW1": 2, "db1": 1, "dW2": 1, "db2": 1}) == 4.0
+    assert "points for this cell: 4 of 5" in capsys.readouterr().out
+
+
+def test_a_group_with_one_failing_case_earns_nothing(network):
+    X, Y, params, cache, grads = network
+    check = backward_table(grads, network)
+    check.compare("dW1 [second case]", -grads["dW1"], grads["dW1"])
+    assert check.points({"dW1": 1, "db1": 1, "dW2": 1, "db2": 1}) == 3.0
+
+
+def test_a_failing_row_outside_every_group_earns_nothing(network):
+    X, Y, params, cache, grads = network
+    check = backward_table(grads, network)
+    check.require("no loops", False, "uses a for loop")
+    assert check.points({"dW1": 1, "db1": 1, "dW2": 1, "db2": 1}) == 0.0
+
+
+def test_a_group_name_does_not_cover_a_longer_name():
+    check = Check("prefixes")
+    check.compare("db1", 1.0, 1.0)
+    check.compare("db10", 2.0, 1.0)
+    assert check.points({"db1": 1, "db10": 1}) == 1.0

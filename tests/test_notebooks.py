@@ -2,9 +2,11 @@
 import nbformat
 import pytest
 
-from support import NOTEBOOKS_DIR, REPO_ROOT, SOURCE_DIR, committed_notebooks, execute, stderr_outputs
+from support import (NOTEBOOKS_DIR, REPO_ROOT, SOURCE_DIR, committed_notebooks, execute, selected_assignments,
+                     stderr_outputs)
 
-RUNNABLE = sorted(NOTEBOOKS_DIR.glob("*.ipynb")) + sorted(SOURCE_DIR.glob("*/*.ipynb"))
+RUNNABLE = sorted(NOTEBOOKS_DIR.glob("*.ipynb")) + [
+    path for assignment in selected_assignments() for path in sorted((SOURCE_DIR / assignment).glob("*.ipynb"))]
 
 
 def test_the_course_has_notebooks_to_run():
