@@ -441,6 +441,10 @@ def render_text(check):
     return "\n".join(lines)
 
 
+# JupyterLab right-aligns table cells by default; diagnoses read better left-aligned.
+_TABLE_CSS = ".course-check th, .course-check td {text-align: left; vertical-align: top; padding: 2px 8px;}"
+
+
 def render_html(check):
     """The table as HTML, for JupyterLab."""
     passed = len(check.rows) - len(check.failures)
@@ -454,11 +458,13 @@ def render_html(check):
                 f", got {escape(row.got_preview)}" if row.got_preview else "") + "</small>"
         style = "" if row.passed else ' style="background:#ffebe9"'
         cells.append(f"<tr{style}><td><code>{escape(row.name)}</code></td><td>{escape(row.expected_shape)}</td>"
-                     f"<td>{escape(row.got_shape)}</td><td>{_error_text(row)}</td><td>{verdict}</td><td>{detail}</td></tr>")
+                     f"<td>{escape(row.got_shape)}</td><td>{_error_text(row)}</td>"
+                     f'<td style="white-space:nowrap">{verdict}</td><td>{detail}</td></tr>')
     notes = "".join(f"<li>{escape(note)}</li>" for note in check.notes)
     return (f'<div><b style="color:{colour}">{escape(check.title)}: {passed} of {len(check.rows)} checks passed</b>'
-            "<table><thead><tr><th>check</th><th>expected shape</th><th>your shape</th><th>max rel. error</th>"
-            f"<th>result</th><th>what is wrong</th></tr></thead><tbody>{''.join(cells)}</tbody></table>"
+            f"<style>{_TABLE_CSS}</style><table class=\"course-check\"><thead><tr><th>check</th><th>expected shape</th>"
+            "<th>your shape</th><th>max rel. error</th><th>result</th><th>what is wrong</th></tr></thead>"
+            f"<tbody>{''.join(cells)}</tbody></table>"
             + (f"<ul>{notes}</ul>" if notes else "") + "</div>")
 
 
