@@ -116,10 +116,12 @@ class Check:
         return tuple(_Missing(reason) for _ in outputs)
 
     def _note_side_output(self, name, caught, stderr_text):
-        for warning in caught:
-            self.notes.append(f"`{name}` raised {warning.category.__name__}: {warning.message}")
+        messages = [f"`{name}` raised {warning.category.__name__}: {warning.message}" for warning in caught]
         if stderr_text.strip():
-            self.notes.append(f"`{name}` wrote to stderr: {stderr_text.strip()[:300]}")
+            messages.append(f"`{name}` wrote to stderr: {stderr_text.strip()[:300]}")
+        for message in dict.fromkeys(messages):  # once each, in order: one bad cost can warn dozens of times
+            if message not in self.notes:
+                self.notes.append(message)
 
     # -- comparisons ---------------------------------------------------------------
 
@@ -135,8 +137,11 @@ class Check:
             return False
         got_array, type_problem = _as_number_array(got, expected)
         if type_problem:
-            row.got_shape = type(got).__name__
-            row.diagnosis = type_problem
+            is_numbers = type(got) is np.ndarray and got.dtype.kind in "biuf"
+            row.got_shape = _shape_text(got) if is_numbers else type(got).__name__
+            # An array where a number belongs is often a known mistake (a sum over the wrong axis).
+            known = _match_mistake(got.astype(np.float64), mistakes, rtol) if is_numbers else None
+            row.diagnosis = known or type_problem
             return False
         row.got_shape = _shape_text(got_array)
         row.got_preview = _preview(got_array)

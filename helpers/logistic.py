@@ -68,21 +68,26 @@ def gradients(X, Y, w, b):
     return (X @ dZ.T) / m, float(np.sum(dZ)) / m
 
 
-def fit(X, Y, learning_rate, num_iterations, record_every=1):
-    """Batch gradient descent from zero weights; returns (w, b, costs).
+def optimize(X, Y, w, b, learning_rate, num_iterations, record_every=1):
+    """Batch gradient descent from (w, b); returns the final (w, b) and costs.
 
     costs holds the cost before iterations 0, record_every, 2 * record_every, ...
+    (so costs[0] is the cost of the starting parameters), computed as
+    cost(forward(X, w, b), Y), the way the assignment records it.
     """
-    w = np.zeros((X.shape[0], 1))
-    b = 0.0
     costs = []
     for iteration in range(num_iterations):
         if iteration % record_every == 0:
-            costs.append(cost_from_logits(net_input(X, w, b), Y))
+            costs.append(cost(forward(X, w, b), Y))
         dw, db = gradients(X, Y, w, b)
         w = w - learning_rate * dw
         b = b - learning_rate * db
     return w, b, costs
+
+
+def fit(X, Y, learning_rate, num_iterations, record_every=1):
+    """optimize() from zero weights; returns (w, b, costs)."""
+    return optimize(X, Y, np.zeros((X.shape[0], 1)), 0.0, learning_rate, num_iterations, record_every)
 
 
 def predict(X, w, b, threshold=0.5):

@@ -85,6 +85,25 @@ def test_array_where_a_number_is_expected_says_how_to_fix():
     assert "plain number" in row(check, "b").diagnosis and ".item()" in row(check, "b").diagnosis
 
 
+def test_array_where_a_number_is_expected_can_be_a_known_mistake():
+    per_example = np.array([0.1, -0.2, 0.3])
+    check = Check("bias")
+    check.compare("db", per_example, 0.2 / 3, mistakes={"db is summed over axis=0": per_example})
+    assert row(check, "db").diagnosis == "db is summed over axis=0"
+    assert row(check, "db").got_shape == "(3,)"
+
+
+def test_repeated_warnings_become_one_note():
+    def noisy(z):
+        for _ in range(30):
+            np.log(np.zeros(1))
+        return z
+
+    check = Check("noisy")
+    check.call(noisy, 1.0)
+    assert len(check.notes) == 1 and "divide by zero" in check.notes[0]
+
+
 def test_numpy_scalars_count_as_numbers():
     check = Check("scalars")
     assert check.compare("b", np.float64(0.5), 0.5)

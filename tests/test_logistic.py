@@ -151,3 +151,27 @@ def test_confusion_matrix_is_consistent_with_accuracy(seed):
     assert counts.sum() == 50
     assert counts[1].sum() == Y.sum() and counts[:, 1].sum() == Y_hat.sum()
     assert np.trace(counts) / 50 == pytest.approx(logistic.accuracy(Y_hat, Y))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_optimize_takes_descent_steps_from_the_given_parameters(seed):
+    X, Y, w, b = random_problem(seed)
+    w_before = w.copy()
+    expected_w, expected_b, expected_costs = w, b, []
+    for iteration in range(7):
+        if iteration % 3 == 0:
+            expected_costs.append(cross_entropy(X, Y, expected_w, expected_b))
+        dw, db = logistic.gradients(X, Y, expected_w, expected_b)
+        expected_w, expected_b = expected_w - 0.3 * dw, expected_b - 0.3 * db
+    new_w, new_b, costs = logistic.optimize(X, Y, w, b, 0.3, 7, record_every=3)
+    assert np.array_equal(w, w_before), "optimize must not change the caller's w"
+    assert len(costs) == 3 and all(isinstance(value, float) for value in costs)
+    assert np.allclose(costs, expected_costs, rtol=1e-12)
+    assert np.allclose(new_w, expected_w, rtol=1e-12) and new_b == pytest.approx(expected_b, rel=1e-12)
+
+
+def test_fit_is_optimize_from_zero_weights():
+    X, Y, _, _ = random_problem(2)
+    fitted = logistic.fit(X, Y, 0.2, 5)
+    optimized = logistic.optimize(X, Y, np.zeros((X.shape[0], 1)), 0.0, 0.2, 5)
+    assert np.array_equal(fitted[0], optimized[0]) and fitted[1] == optimized[1] and fitted[2] == optimized[2]

@@ -74,7 +74,7 @@ def test_every_adaline_mistake_differs_from_the_reference(seed):
     X, Y, w, b = neuron_problem(seed, [-1, 1])
     right = adaline.gradients(X, Y, w, b)
     variants = mistakes.adaline_gradients(X, Y, w, b)
-    assert len(variants) == 3
+    assert len(variants) == 5
     for diagnosis, (dw, db) in variants.items():
         assert differs(dw, right[0]) or differs(db, right[1]), diagnosis
 
@@ -212,3 +212,439 @@ def test_diagnoses_tell_the_student_what_to_do():
             # "what is wrong: what to do." in one sentence, as the grader prints it.
             assert ":" in diagnosis and diagnosis.endswith("."), diagnosis
             assert len(diagnosis) < 200, diagnosis
+
+
+# -- Adaline and logistic regression: cost, step, loop and prediction catalogues -------
+# Each bug is written out as a student would write it; exactly one entry of the
+# catalogue must match it, and it must be the one that names that bug.
+
+
+def matching(catalogue, student):
+    """The diagnoses whose value equals the student's answer (nan equal to nan)."""
+    def equal(value, reference):
+        value, reference = np.asarray(value, dtype=np.float64), np.asarray(reference, dtype=np.float64)
+        return value.shape == reference.shape and np.allclose(value, reference, rtol=1e-12, atol=1e-14, equal_nan=True)
+    student = student if isinstance(student, tuple) else (student,)
+    return [diagnosis for diagnosis, value in catalogue.items()
+            if all(equal(s, v) for s, v in zip(student, value if isinstance(value, tuple) else (value,)))]
+
+
+def assert_named(catalogue, student, phrase):
+    matches = matching(catalogue, student)
+    assert len(matches) == 1, matches
+    assert phrase in matches[0]
+
+
+def buggy_loop_gradients_last_example_only(X, Y, w, b):
+    n_x, m = X.shape
+    dw, db = np.zeros((n_x, 1)), 0.0
+    for i in range(m):
+        a = 1 / (1 + np.exp(-(np.dot(w.T, X[:, [i]]).item() + b)))
+        dz = a - Y[0, i]
+        dw = X[:, [i]] * dz
+        db = dz
+    return dw / m, db / m
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_logistic_catalogue_recognises_a_loop_that_does_not_accumulate(seed):
+    X, Y, w, b = neuron_problem(seed, [0, 1])
+    student = buggy_loop_gradients_last_example_only(X, Y, w, b)
+    assert_named(mistakes.logistic_gradients(X, Y, w, b), student, "only the last example")
+
+
+def buggy_adaline_step_errors(X, Y, w, b):
+    errors = Y - np.where(np.dot(w.T, X) + b >= 0, 1, -1)
+    return -np.dot(X, errors.T), -np.sum(errors)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_adaline_catalogue_recognises_errors_of_the_predicted_labels(seed):
+    X, Y, w, b = neuron_problem(seed, [-1, 1])
+    w = 0.1 * w  # small weights leave some examples on the wrong side, so Y - Z and Y - Y_hat differ
+    student = buggy_adaline_step_errors(X, Y, w, b)
+    assert_named(mistakes.adaline_gradients(X, Y, w, b), student, "unit step")
+
+
+def buggy_adaline_cost(X, Y, w, b, bug):
+    Z = np.dot(w.T, X) + b
+    if bug == "step":
+        Z = np.where(Z >= 0, 1, -1)
+    if bug == "square_of_sum":
+        return 0.5 * np.sum(Y - Z) ** 2
+    squared = np.sum((Y - Z) ** 2)
+    return {"no_half": squared, "mean": 0.5 * squared / X.shape[1]}.get(bug, 0.5 * squared)
+
+
+ADALINE_COST_BUGS = {"no_half": "twice too large", "mean": "not their mean", "square_of_sum": "squares the sum",
+                     "step": "unit step"}
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("bug", ADALINE_COST_BUGS)
+def test_adaline_cost_catalogue_recognises_a_real_bug(bug, seed):
+    X, Y, w, b = neuron_problem(seed, [-1, 1])
+    assert_named(mistakes.adaline_cost(X, Y, w, b), buggy_adaline_cost(X, Y, w, b, bug), ADALINE_COST_BUGS[bug])
+
+
+def buggy_batch_step(X, Y, w, b, eta, bug):
+    errors = Y - (np.dot(w.T, X) + b)
+    dw, db = -np.dot(X, errors.T), -np.sum(errors)
+    if bug == "ascent":
+        return w + eta * dw, b + eta * db
+    if bug == "no_bias":
+        return w - eta * dw, b
+    return w - dw, b - db
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("bug, phrase", [("ascent", "up the gradient"), ("no_bias", "bias is not updated"),
+                                         ("no_eta", "learning rate is missing")])
+def test_adaline_batch_step_catalogue_recognises_a_real_bug(bug, phrase, seed):
+    X, Y, w, b = neuron_problem(seed, [-1, 1])
+    assert_named(mistakes.adaline_batch_step(X, Y, w, b, 0.05), buggy_batch_step(X, Y, w, b, 0.05, bug), phrase)
+
+
+def buggy_fit_batch(X, Y, eta, num_epochs, bug):
+    w, b, costs = np.zeros((X.shape[0], 1)), 0.0, []
+    for _ in range(num_epochs):
+        errors = Y - (np.dot(w.T, X) + b)
+        if bug == "mean":
+            costs.append(0.5 * np.sum(errors ** 2) / X.shape[1])
+        w, b = w + eta * np.dot(X, errors.T), b + eta * np.sum(errors)
+        if bug == "after":
+            costs.append(0.5 * np.sum((Y - (np.dot(w.T, X) + b)) ** 2))
+    return w, b, costs
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("bug, phrase", [("after", "after each update"), ("mean", "divided by m")])
+def test_adaline_fit_batch_catalogue_recognises_a_real_bug(bug, phrase, seed):
+    X, Y, _, _ = neuron_problem(seed, [-1, 1])
+    assert_named(mistakes.adaline_fit_batch(X, Y, 0.01, 4), buggy_fit_batch(X, Y, 0.01, 4, bug), phrase)
+
+
+def buggy_standardize(X, bug):
+    if bug == "axis0":
+        mean, std = X.mean(axis=0, keepdims=True), X.std(axis=0, keepdims=True)
+    elif bug == "overall":
+        mean, std = X.mean(), X.std()
+    else:
+        mean, std = X.mean(axis=1, keepdims=True), X.var(axis=1, keepdims=True)
+    return (X - mean) / std, mean, std
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("bug, phrase", [("axis0", "axis=0"), ("overall", "whole of X"), ("variance", "variance")])
+def test_standardize_catalogue_recognises_a_real_bug(bug, phrase, seed):
+    X, _, _, _ = neuron_problem(seed, [-1, 1])
+    assert_named(mistakes.standardize(X), buggy_standardize(X, bug), phrase)
+
+
+def buggy_sgd_epoch(X, Y, w, b, eta, rng, bug):
+    m = X.shape[1]
+    order = range(m) if bug == "in_order" else rng.permutation(m)
+    if bug == "batch":
+        errors = Y - (np.dot(w.T, X) + b)
+        return w + eta * np.dot(X, errors.T), b + eta * np.sum(errors), 0.5 * np.sum(errors ** 2) / m
+    total = 0.0
+    for i in order:
+        error = Y[0, i] - (np.dot(w.T, X[:, [i]]).item() + b)
+        total += 0.5 * error ** 2
+        w, b = w + eta * error * X[:, [i]], b + eta * error
+    if bug == "final_weights":
+        return w, b, 0.5 * np.sum((Y - (np.dot(w.T, X) + b)) ** 2) / m
+    return w, b, total if bug == "sum" else total / m
+
+
+SGD_BUGS = {"in_order": "column order", "batch": "batch gradient descent", "sum": "divide it by m",
+            "final_weights": "final weights"}
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("bug", SGD_BUGS)
+def test_sgd_epoch_catalogue_recognises_a_real_bug(bug, seed):
+    X, Y, w, b = neuron_problem(seed, [-1, 1])
+    X = np.hstack([X, X[:, :1] + 1.0])  # m >= 3, so that a shuffled order differs from column order
+    Y = np.hstack([Y, Y[:, :1]])
+    catalogue = mistakes.adaline_sgd_epoch(X, Y, w, b, 0.05, np.random.default_rng(seed))
+    student = buggy_sgd_epoch(X, Y, w, b, 0.05, np.random.default_rng(seed), bug)
+    if bug == "in_order" and np.array_equal(np.random.default_rng(seed).permutation(X.shape[1]), np.arange(X.shape[1])):
+        pytest.skip("this seed's permutation happens to be the identity")
+    assert_named(catalogue, student, SGD_BUGS[bug])
+
+
+def test_sgd_epoch_catalogue_leaves_the_callers_generator_alone():
+    X, Y, w, b = neuron_problem(0, [-1, 1])
+    rng = np.random.default_rng(3)
+    mistakes.adaline_sgd_epoch(X, Y, w, b, 0.05, rng)
+    assert rng.integers(1 << 30) == np.random.default_rng(3).integers(1 << 30)
+
+
+def test_sigmoid_catalogue_recognises_the_flipped_exponent():
+    z = np.linspace(-4, 4, 9).reshape(1, -1)
+    assert_named(mistakes.logistic_sigmoid(z), 1 / (1 + np.exp(z)), "e^z where e^-z belongs")
+
+
+def buggy_logistic_cost(A, Y, bug):
+    m = Y.shape[1]
+    A_safe = np.clip(A, 1e-12, 1 - 1e-12)
+    if bug == "unclipped":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return -np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / m
+    log = np.log10 if bug == "log10" else np.log
+    losses = Y * log(A_safe) + (0 if bug == "one_term" else (1 - Y) * log(1 - A_safe))
+    return {"sign": np.sum(losses) / m, "sum": -np.sum(losses)}.get(bug, -np.sum(losses) / m)
+
+
+LOGISTIC_COST_BUGS = {"unclipped": "log(0)", "sign": "sign is flipped", "sum": "divide their sum by m",
+                      "one_term": "only the y log(a) term", "log10": "np.log10"}
+
+
+@pytest.mark.parametrize("bug", LOGISTIC_COST_BUGS)
+@pytest.mark.parametrize("A", [
+    np.array([[1.0, 0.0, 0.7, 0.2]]),   # saturated and right: the unclipped cost is nan (0 * log 0)
+    np.array([[0.0, 1.0, 0.7, 0.2]]),   # saturated and wrong: the unclipped cost is inf
+], ids=["confidently_right", "confidently_wrong"])
+def test_logistic_cost_catalogue_recognises_a_real_bug(bug, A):
+    Y = np.array([[1, 0, 1, 0]])
+    assert_named(mistakes.logistic_cost(A, Y), buggy_logistic_cost(A, Y, bug), LOGISTIC_COST_BUGS[bug])
+
+
+def test_unclipped_cost_is_no_mistake_when_nothing_saturates():
+    A, Y = np.array([[0.9, 0.2, 0.6]]), np.array([[1, 0, 0]])
+    assert not any("log(0)" in diagnosis for diagnosis in mistakes.logistic_cost(A, Y))
+
+
+def test_a_nan_answer_counts_as_different_from_a_finite_one():
+    assert mistakes._differs(np.array([np.nan]), np.array([1.0]))
+    assert mistakes._differs(np.inf, 27.6)
+    assert not mistakes._differs(np.array([np.nan, 1.0]), np.array([np.nan, 1.0]))
+
+
+def buggy_optimize(X, Y, w, b, learning_rate, num_iterations, record_every, bug):
+    if bug == "zeros":
+        w, b = np.zeros_like(w), 0.0
+    costs = []
+    for i in range(num_iterations):
+        A = 1 / (1 + np.exp(-(np.dot(w.T, X) + b)))
+        if bug == "every" or (bug != "after" and i % record_every == 0):
+            costs.append(-np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A)))
+        dZ = A - Y
+        dw, db = np.dot(X, dZ.T) / X.shape[1], np.mean(dZ)
+        step = learning_rate if bug != "ascent" else -learning_rate
+        w, b = w - step * dw, b - step * db
+        if bug == "after" and i % record_every == 0:
+            A = 1 / (1 + np.exp(-(np.dot(w.T, X) + b)))
+            costs.append(-np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A)))
+    return w, b, costs
+
+
+OPTIMIZE_BUGS = {"after": "after the update", "every": "every iteration", "ascent": "up the gradient",
+                 "zeros": "starts from zero weights"}
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("bug", OPTIMIZE_BUGS)
+def test_logistic_optimize_catalogue_recognises_a_real_bug(bug, seed):
+    X, Y, w, b = neuron_problem(seed, [0, 1])
+    catalogue = mistakes.logistic_optimize(X, Y, w, b, 0.5, 6, record_every=2)
+    assert_named(catalogue, buggy_optimize(X, Y, w, b, 0.5, 6, 2, bug), OPTIMIZE_BUGS[bug])
+
+
+@pytest.mark.parametrize("bug, phrase", [("ge", "not >="), ("probabilities", "returns the probabilities"),
+                                         ("z", "compares z with 0.5")])
+def test_logistic_predict_catalogue_recognises_a_real_bug(bug, phrase):
+    X = np.array([[-2.0, 0.0, 0.3, 0.6, 3.0]])  # z = 0 exactly for the second example
+    w, b = np.array([[1.0]]), 0.0
+    A = 1 / (1 + np.exp(-(np.dot(w.T, X) + b)))
+    student = {"ge": (A >= 0.5).astype(int), "probabilities": A,
+               "z": (np.dot(w.T, X) + b > 0.5).astype(int)}[bug]
+    assert_named(mistakes.logistic_predict(X, w, b), student, phrase)
+
+
+def test_new_diagnoses_tell_the_student_what_to_do():
+    X, Y, w, b = neuron_problem(1, [-1, 1])
+    Y01 = (Y + 1) // 2
+    A = np.array([[1.0, 0.0, 0.5]])
+    catalogues = [mistakes.adaline_cost(X, Y, w, b), mistakes.adaline_batch_step(X, Y, w, b, 0.1),
+                  mistakes.adaline_fit_batch(X, Y, 0.1, 3), mistakes.standardize(X),
+                  mistakes.adaline_sgd_epoch(X, Y, w, b, 0.1, np.random.default_rng(0)),
+                  mistakes.logistic_sigmoid(np.array([[-1.0, 2.0]])),
+                  mistakes.logistic_cost(A, np.array([[1, 0, 1]])),
+                  mistakes.logistic_optimize(X, Y01, w, b, 0.1, 4, 2),
+                  mistakes.logistic_predict(np.hstack([X, np.zeros((X.shape[0], 1))]), w, 0.0)]
+    for catalogue in catalogues:
+        assert catalogue
+        for diagnosis in catalogue:
+            assert ":" in diagnosis and diagnosis.endswith("."), diagnosis
+            assert len(diagnosis) < 200, diagnosis
+
+
+def test_adaline_activation_catalogue_recognises_the_unit_step():
+    Z = np.array([[-1.5, 0.0, 0.25, 2.0]])
+    assert_named(mistakes.adaline_activation(Z), np.where(Z >= 0, 1, -1), "identity")
+
+
+# -- the rest of the shallow network: initialization, forward pass, update, training step --------
+
+
+def buggy_initialize_parameters(n_x, n_h, n_y, seed, bug):
+    rng = np.random.default_rng(seed)
+    scale = 1.0 if bug == "unscaled" else 0.01
+    if bug == "W2_first":
+        W2 = scale * rng.standard_normal((n_y, n_h))
+        W1 = scale * rng.standard_normal((n_h, n_x))
+        return {"W1": W1, "b1": np.zeros((n_h, 1)), "W2": W2, "b2": np.zeros((n_y, 1))}
+    W1 = scale * rng.standard_normal((n_h, n_x))
+    b1 = scale * rng.standard_normal((n_h, 1)) if bug == "random_biases" else np.zeros((n_h, 1))
+    W2 = scale * rng.standard_normal((n_y, n_h))
+    b2 = scale * rng.standard_normal((n_y, 1)) if bug == "random_biases" else np.zeros((n_y, 1))
+    return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
+
+
+def buggy_forward(X, params, bug):
+    Z1 = np.dot(params["W1"], X) + (0 if bug == "no_b1" else params["b1"])
+    A1 = 1 / (1 + np.exp(-Z1)) if bug == "sigmoid_hidden" else np.tanh(Z1)
+    Z2 = np.dot(params["W2"], A1) + params["b2"]
+    A2 = np.tanh(Z2) if bug == "tanh_output" else 1 / (1 + np.exp(-Z2))
+    return {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
+
+
+def buggy_update(params, grads, learning_rate, bug):
+    rate = 1.0 if bug == "no_rate" else learning_rate
+    sign = 1 if bug == "sign" else -1
+    return {"W1": params["W1"] + sign * rate * grads["dW1"], "b1": params["b1"] + sign * rate * grads["db1"],
+            "W2": params["W2"] + sign * rate * grads["dW2"], "b2": params["b2"] + sign * rate * grads["db2"]}
+
+
+def matches(student, catalogue):
+    """The diagnoses whose value equals the student's dict entry for entry."""
+    return [diagnosis for diagnosis, value in catalogue.items()
+            if set(value) == set(student) and all(same(student[name], value[name]) for name in student)]
+
+
+INIT_BUGS = {"unscaled": "not scaled", "W2_first": "W2 is drawn before W1", "random_biases": "biases are random"}
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("bug", INIT_BUGS)
+def test_initialization_catalogue_recognises_a_real_bug(bug, seed):
+    n_x, n_h = 1 + seed % 3, 2 + seed
+    student = buggy_initialize_parameters(n_x, n_h, 1, seed, bug)
+    right = shallow.initialize_parameters(n_x, n_h, 1, seed=seed)
+    assert any(differs(student[name], right[name]) for name in right)
+    [diagnosis] = matches(student, mistakes.shallow_initialize_parameters(n_x, n_h, 1, seed=seed))
+    assert INIT_BUGS[bug] in diagnosis
+
+
+FORWARD_BUGS = {"sigmoid_hidden": "hidden layer uses the sigmoid", "tanh_output": "output uses tanh",
+                "no_b1": "b1 is not added"}
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("bug", FORWARD_BUGS)
+def test_forward_catalogue_recognises_a_real_bug(bug, seed):
+    params, cache, X, _ = shallow_problem(seed)
+    student = buggy_forward(X, params, bug)
+    assert any(differs(student[name], cache[name]) for name in cache)
+    [diagnosis] = matches(student, mistakes.shallow_forward(X, params))
+    assert FORWARD_BUGS[bug] in diagnosis
+
+
+UPDATE_BUGS = {"sign": "wrong sign", "no_rate": "learning rate is missing"}
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("bug", UPDATE_BUGS)
+def test_update_catalogue_recognises_a_real_bug(bug, seed):
+    params, cache, X, Y = shallow_problem(seed)
+    grads = shallow.backward(params, cache, X, Y)
+    student = buggy_update(params, grads, 0.3, bug)
+    [diagnosis] = matches(student, mistakes.shallow_update_parameters(params, grads, 0.3))
+    assert UPDATE_BUGS[bug] in diagnosis
+
+
+def test_a_learning_rate_of_one_drops_the_missing_rate_mistake():
+    params, cache, X, Y = shallow_problem(0)
+    grads = shallow.backward(params, cache, X, Y)
+    assert list(mistakes.shallow_update_parameters(params, grads, 1.0)) == [
+        diagnosis for diagnosis in mistakes.shallow_update_parameters(params, grads, 0.5) if "sign" in diagnosis]
+
+
+def test_a_scalar_db_is_recognised():
+    params, cache, X, Y = shallow_problem(3)
+    dZ2 = cache["A2"] - Y
+    dZ1 = (params["W2"].T @ dZ2) * (1 - cache["A1"] ** 2)
+    student = {**shallow.backward(params, cache, X, Y), "db1": np.sum(dZ1) / X.shape[1], "db2": np.sum(dZ2) / X.shape[1]}
+    [diagnosis] = matches(student, mistakes.shallow_backward(params, cache, X, Y))
+    assert "single number" in diagnosis
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_train_step_catalogue_carries_backward_mistakes_through_the_update(seed):
+    params, cache, X, Y = shallow_problem(seed)
+    student_grads = buggy_shallow_backward(params, cache, X, Y, "no_keepdims")
+    # what the student's own update makes of a (n_h,) db1: NumPy broadcasts b1 to (n_h, n_h)
+    student_params = buggy_update(params, student_grads, 0.5, bug=None)
+    assert student_params["b1"].shape == (params["b1"].shape[0],) * 2
+    variants = mistakes.shallow_train_step(X, Y, params, 0.5)
+    found = [diagnosis for diagnosis, (new_params, _, grads) in variants.items()
+             if matches(student_params, {diagnosis: new_params}) and matches(student_grads, {diagnosis: grads})]
+    assert len(found) == 1 and "keepdims" in found[0]
+
+
+def test_train_step_catalogue_leaves_out_updates_that_cannot_be_formed():
+    params, cache, X, Y = shallow_problem(1)  # n_h != n_x: a transposed dW1 cannot be subtracted from W1
+    variants = mistakes.shallow_train_step(X, Y, params, 0.5)
+    [transposed] = [value for diagnosis, value in variants.items() if diagnosis.startswith("dW1 is transposed")]
+    new_params, _, grads = transposed
+    assert "W1" not in new_params and set(new_params) == {"b1", "W2", "b2"}
+    assert same(grads["dW1"], shallow.backward(params, cache, X, Y)["dW1"].T)
+
+
+def test_train_step_catalogue_names_the_wrong_sign_with_the_right_gradients():
+    params, cache, X, Y = shallow_problem(2)
+    _, cost, grads = shallow.train_step(X, Y, params, 0.5)
+    [(new_params, wrong_cost, wrong_grads)] = [
+        value for diagnosis, value in mistakes.shallow_train_step(X, Y, params, 0.5).items() if "wrong sign" in diagnosis]
+    assert wrong_cost == cost and all(same(wrong_grads[name], grads[name]) for name in grads)
+    assert same(new_params["W1"], params["W1"] + 0.5 * grads["dW1"])
+
+
+def test_new_shallow_diagnoses_tell_the_student_what_to_do():
+    params, cache, X, Y = shallow_problem(0)
+    grads = shallow.backward(params, cache, X, Y)
+    catalogues = [mistakes.shallow_initialize_parameters(2, 3, 1, seed=0), mistakes.shallow_forward(X, params),
+                  mistakes.shallow_update_parameters(params, grads, 0.5), mistakes.shallow_train_step(X, Y, params, 0.5)]
+    for catalogue in catalogues:
+        assert catalogue
+        for diagnosis in catalogue:
+            assert ":" in diagnosis and diagnosis.endswith("."), diagnosis
+            assert len(diagnosis) < 200, diagnosis
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_shallow_predict_catalogue(seed):
+    params, cache, X, _ = shallow_problem(seed)
+    variants = mistakes.shallow_predict(X, params)
+    right = shallow.predict(X, params)
+    assert all(differs(value, right) for value in variants.values())
+    assert any(same(value, cache["A2"]) for value in variants.values())
+    # W2 = 0 and b2 = 0 put every example exactly on the boundary, A2 = 0.5: only there do > and >= differ
+    on_boundary = {**params, "W2": np.zeros_like(params["W2"]), "b2": np.zeros_like(params["b2"])}
+    [diagnosis] = [d for d, value in mistakes.shallow_predict(X, on_boundary).items() if same(value, np.ones_like(right))]
+    assert "not >=" in diagnosis
+
+
+def test_sgd_epoch_catalogue_recognises_an_order_from_rng_choice():
+    X, Y, w, b = neuron_problem(2, [-1, 1])
+    rng = np.random.default_rng(5)
+    order = np.random.default_rng(5).choice(X.shape[1], X.shape[1], replace=False)
+    w_student, b_student, total = w, b, 0.0
+    for i in order:
+        error = Y[0, i] - (np.dot(w_student.T, X[:, [i]]).item() + b_student)
+        total += 0.5 * error ** 2
+        w_student, b_student = w_student + 0.05 * error * X[:, [i]], b_student + 0.05 * error
+    catalogue = mistakes.adaline_sgd_epoch(X, Y, w, b, 0.05, rng)
+    assert_named(catalogue, (w_student, b_student, total / X.shape[1]), "rng.choice")

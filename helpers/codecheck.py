@@ -1,0 +1,161 @@
+"""Checks on a student's code itself rather than on its results: Python loops in its source, and its speed.
+
+    find_loops(train_step)    -> [(12, "a for loop", "for i in range(m):"), ...]
+    loop_message(train_step)  -> "" when there is none, else a sentence naming each line
+    speedup(slow, fast, args) -> how many times faster fast(*args) runs than slow(*args)
+
+A loop is a for or while statement, a comprehension or generator expression, or a
+call that runs Python code once per element: map, filter, np.vectorize,
+np.frompyfunc, np.apply_along_axis, np.apply_over_axes. Functions of the same
+module (e.g. the same notebook) that the function calls by name are searched too,
+so a loop cannot hide in a helper. Line numbers are those of the file or notebook
+cell the function was written in, as in a traceback.
+"""
+import ast
+import contextlib
+import inspect
+import io
+import math
+import statistics
+import textwrap
+import time
+import types
+import warnings
+
+_STATEMENTS = {ast.For: "a for loop", ast.AsyncFor: "an async for loop", ast.While: "a while loop"}
+_EXPRESSIONS = {ast.ListComp: "a list comprehension", ast.SetComp: "a set comprehension",
+                ast.DictComp: "a dict comprehension", ast.GeneratorExp: "a generator expression"}
+# Calls that hide a Python loop over the elements (np.vectorize's own documentation says so).
+_LOOPING_CALLS = {"map": "map()", "filter": "filter()", "vectorize": "np.vectorize",
+                  "frompyfunc": "np.frompyfunc", "apply_along_axis": "np.apply_along_axis",
+                  "apply_over_axes": "np.apply_over_axes"}
+MAX_NAMED_LINES = 3
+
+
+class SourceUnavailable(ValueError):
+    """The function's source code cannot be read, so its loops cannot be looked for."""
+
+
+def _source(function):
+    """(parsed tree, list of source lines, number of the first line), or raise SourceUnavailable."""
+    name = getattr(function, "__name__", repr(function))
+    function = inspect.unwrap(function) if callable(function) else function
+    if not isinstance(function, types.FunctionType):
+        raise SourceUnavailable(f"`{name}` is not a function written with `def` (it is a {type(function).__name__}), "
+                                "so its code cannot be checked for loops.")
+    try:
+        lines, first_line = inspect.getsourcelines(function)
+    except (OSError, TypeError) as error:
+        raise SourceUnavailable(
+            f"the source code of `{name}` cannot be read ({error}): define it with `def` in a notebook cell "
+            "or a .py file, and run that cell again.") from error
+    try:
+        tree = ast.parse(textwrap.dedent("".join(lines)))
+    except SyntaxError as error:  # e.g. a lambda in the middle of a longer expression
+        raise SourceUnavailable(f"the source code of `{name}` cannot be parsed on its own ({error.msg}): "
+                                "write it as a function with `def`.") from error
+    return tree, lines, max(first_line, 1)
+
+
+def _looping_objects():
+    """The looping callables themselves, to recognise them under another name (from numpy import vectorize as v)."""
+    import numpy as np
+
+    return {id(map): "map()", id(filter): "filter()", id(np.vectorize): "np.vectorize",
+            id(np.frompyfunc): "np.frompyfunc", id(np.apply_along_axis): "np.apply_along_axis",
+            id(np.apply_over_axes): "np.apply_over_axes"}
+
+
+def _describe(node, namespace):
+    for kind, description in {**_STATEMENTS, **_EXPRESSIONS}.items():
+        if isinstance(node, kind):
+            return description
+    if not isinstance(node, ast.Call):
+        return None
+    callee = node.func
+    if isinstance(callee, ast.Name):
+        if callee.id in namespace:
+            return _looping_objects().get(id(namespace[callee.id]))
+        return _LOOPING_CALLS.get(callee.id)
+    if isinstance(callee, ast.Attribute) and callee.attr not in ("map", "filter"):  # pool.map is not the builtin
+        return _LOOPING_CALLS.get(callee.attr)
+    return None
+
+
+def _called_names(tree):
+    return {node.func.id for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+
+
+def find_loops(function, follow_calls=True):
+    """[(line number, what kind of loop, the line's text)] for every loop in function, in order.
+
+    With follow_calls, functions of function's own module that it calls by name are
+    searched as well, and their findings say where they are ("... in `helper`").
+    Raises SourceUnavailable with an explanation when the source cannot be read.
+    """
+    found, seen, pending = [], set(), [(function, "")]
+    while pending:
+        current, where = pending.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        tree, lines, first_line = _source(current)
+        namespace = getattr(current, "__globals__", {})
+        here = {(first_line + node.lineno - 1, description + where, lines[node.lineno - 1].strip())
+                for node in ast.walk(tree) for description in [_describe(node, namespace)] if description}
+        found += sorted(here)
+        if follow_calls:
+            for name in sorted(_called_names(tree)):
+                helper = namespace.get(name)
+                if isinstance(helper, types.FunctionType) and helper.__module__ == function.__module__:
+                    pending.append((helper, f" in `{name}` (called by `{current.__name__}`)"))
+    return found
+
+
+def loop_message(function, follow_calls=True):
+    """'' if function has no Python loop; otherwise a sentence that names the lines to rewrite."""
+    name = getattr(function, "__name__", repr(function))
+    try:
+        loops = find_loops(function, follow_calls=follow_calls)
+    except SourceUnavailable as error:
+        return str(error)
+    if not loops:
+        return ""
+    named = "; ".join(f"{description} at line {line}: `{text}`" for line, description, text in loops[:MAX_NAMED_LINES])
+    more = len(loops) - MAX_NAMED_LINES
+    extra = f"; and {more} more" if more > 0 else ""
+    if len(loops) == 1:
+        return (f"`{name}` still runs a Python loop, {named}. Replace it with NumPy operations on whole arrays "
+                "(matrix products, sums over an axis, broadcasting).")
+    return (f"`{name}` still runs {len(loops)} Python loops: {named}{extra}. Replace them with NumPy operations "
+            "on whole arrays (matrix products, sums over an axis, broadcasting).")
+
+
+def _batch_seconds(function, args, calls):
+    start = time.perf_counter()
+    for _ in range(calls):
+        function(*args)
+    return time.perf_counter() - start
+
+
+def speedup(slow, fast, args, repeats=7, min_batch_seconds=0.02):
+    """How many times faster fast(*args) runs than slow(*args): the ratio of their median times per call.
+
+    Each of the repeats times one batch of slow calls and then one batch of fast
+    calls, so that a machine busy with other work slows both alike, and the
+    median ignores the odd interrupted batch. A batch makes enough calls to
+    last about min_batch_seconds, which keeps the clock's resolution out of
+    the result. Warnings and stderr output of the calls are swallowed: they
+    were reported when the functions were first checked, and a notebook cell
+    that writes to stderr scores zero.
+    """
+    with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
+        warnings.simplefilter("ignore")
+        # the first call also warms up caches
+        slow_calls, fast_calls = (max(1, math.ceil(min_batch_seconds / max(_batch_seconds(function, args, 1), 1e-9)))
+                                  for function in (slow, fast))
+        slow_times, fast_times = [], []
+        for _ in range(repeats):
+            slow_times.append(_batch_seconds(slow, args, slow_calls) / slow_calls)
+            fast_times.append(_batch_seconds(fast, args, fast_calls) / fast_calls)
+    return statistics.median(slow_times) / statistics.median(fast_times)
