@@ -28,6 +28,8 @@ that cross: they reach about 94% held out at best, and from some data sets or
 starts settle in a local minimum near 89%. For them 1.2 is also near the edge
 of stability on this uncentred data: the cost can jump for a few iterations
 before it recovers (0.5 is smooth but needs about twice the iterations).
+Assignment 4 therefore grades 5 hidden units trained on 2000 points: from any
+seed 0-4 they reach at least 95.1% on 10,000 held-out points.
 """
 import numpy as np
 
@@ -134,7 +136,9 @@ def backward_loop(params, cache, X, Y):
 
 def update_parameters(params, grads, learning_rate):
     """One gradient-descent step theta - learning_rate * d_theta; returns a new dict, params is untouched."""
-    return {name: params[name] - learning_rate * grads["d" + name] for name in PARAMETER_NAMES}
+    # Spelled out rather than a comprehension, so that train_step has no Python loop at all.
+    return {"W1": params["W1"] - learning_rate * grads["dW1"], "b1": params["b1"] - learning_rate * grads["db1"],
+            "W2": params["W2"] - learning_rate * grads["dW2"], "b2": params["b2"] - learning_rate * grads["db2"]}
 
 
 def train_step(X, Y, params, learning_rate):

@@ -187,3 +187,16 @@ def test_eight_hidden_units_reach_95_percent_on_held_out_noisy_xor(xor_data):
     held_out = np.mean(shallow.predict(X_test, params) == Y_test)
     assert held_out >= 0.95
     assert held_out >= bayes_accuracy(X_test, Y_test) - 0.01
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_graded_xor_settings_reach_95_percent_from_any_start(seed):
+    """Assignment 4's accuracy test: 5 hidden units, 2000 training points, 10,000 held out, 95% needed.
+
+    A student's network follows the reference exactly only if their initialization does; these
+    settings leave a margin from every start, not just from seed 0.
+    """
+    X, Y = datasets.noisy_xor(m=2000, noise=0.25, seed=0)
+    X_test, Y_test = datasets.noisy_xor(m=10000, noise=0.25, seed=1)
+    params, _ = shallow.fit(X, Y, 5, learning_rate=1.2, num_iterations=3000, seed=seed)
+    assert np.mean(shallow.predict(X_test, params) == Y_test) >= 0.951
