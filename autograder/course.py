@@ -1,4 +1,6 @@
 """Where the course lives on disk, and the nbgrader configuration every command shares."""
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from traitlets.config import Config
@@ -10,6 +12,14 @@ RELEASE_DIR = REPO_ROOT / "release"
 # What a student sees in place of a solution: a clear marker and a failing stub.
 CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 CELL_TIMEOUT_SECONDS = 120
+# A grading kernel with NumPy and matplotlib loaded reserves about 1 GB of address space.
+MEMORY_LIMIT_BYTES = 4 * 2**30
+MAX_OUTPUT_CHARS = 1_000_000
+MAX_OUTPUT_LINES = 1000
+
+
+class CommandError(RuntimeError):
+    """Something the instructor can put right: the command line prints it without a traceback."""
 
 
 def assignments(source_dir=SOURCE_DIR):
@@ -17,7 +27,22 @@ def assignments(source_dir=SOURCE_DIR):
     return sorted(path.name for path in Path(source_dir).iterdir() if path.is_dir() and not path.name.startswith("."))
 
 
-def nbgrader_config(root, db_url=None, source_dir=SOURCE_DIR, release_dir=None):
+@dataclass(frozen=True)
+class Limits:
+    """What one student's notebook may use while it is graded."""
+
+    cell_timeout: int = CELL_TIMEOUT_SECONDS       # seconds per cell, then the cell is interrupted and scores zero
+    memory_bytes: int = MEMORY_LIMIT_BYTES         # address space of the kernel (0: no limit)
+    max_output_chars: int = MAX_OUTPUT_CHARS       # per cell; the rest is dropped as it arrives
+    max_output_lines: int = MAX_OUTPUT_LINES       # per cell, kept in the autograded notebook
+
+
+def _memory_limit_line(limit):
+    """A line the kernel runs at start-up (IPKernelApp.exec_lines) to cap its own address space."""
+    return f"__import__('resource').setrlimit(__import__('resource').RLIMIT_AS, ({limit}, {limit}))"
+
+
+def nbgrader_config(root, db_url=None, source_dir=SOURCE_DIR, release_dir=None, limits=Limits()):
     """nbgrader settings for a course rooted at root (source/ may live elsewhere)."""
     config = Config()
     config.CourseDirectory.root = str(root)
@@ -27,7 +52,57 @@ def nbgrader_config(root, db_url=None, source_dir=SOURCE_DIR, release_dir=None):
         config.CourseDirectory.release_directory = str(release_dir)
     config.CourseDirectory.db_url = db_url or f"sqlite:///{Path(root) / 'gradebook.db'}"
     config.ClearSolutions.code_stub = {"python": CODE_STUB}
-    config.ExecutePreprocessor.timeout = CELL_TIMEOUT_SECONDS
-    config.Execute.timeout = CELL_TIMEOUT_SECONDS
-    config.Validator.timeout = CELL_TIMEOUT_SECONDS
+    config.ExecutePreprocessor.timeout = limits.cell_timeout
+    config.Execute.timeout = limits.cell_timeout
+    config.Validator.timeout = limits.cell_timeout
+    # Once the last cell has run the kernel has nothing left to save: a graceful exit only
+    # costs a second of waiting per notebook.
+    config.Execute.shutdown_kernel = "immediate"
+    if limits.memory_bytes:
+        config.Execute.extra_arguments = [f"--IPKernelApp.exec_lines={_memory_limit_line(limits.memory_bytes)}"]
+    config.LimitOutput.max_lines = limits.max_output_lines
+    # A test cell a student deleted is put back and run, rather than left ungraded.
+    config.OverwriteCells.add_missing_cells = True
+    # Imported here: nbgrader takes seconds to import, and only nbgrader's own runs need these.
+    from autograder import preprocessors
+
+    config.ResilientExecute.max_output_chars = limits.max_output_chars
+    config.Autograde.sanitize_preprocessors = preprocessors.SANITIZE
+    config.Autograde.autograde_preprocessors = preprocessors.AUTOGRADE
+    config.GenerateFeedback.preprocessors = preprocessors.FEEDBACK
     return config
+
+
+@dataclass(frozen=True)
+class Course:
+    """A course directory in nbgrader's layout: submitted/, autograded/, feedback/ and a gradebook."""
+
+    root: Path
+    db_url: str | None = None
+    source_dir: Path | None = None
+    limits: Limits = field(default_factory=Limits)
+
+    def __post_init__(self):
+        root = Path(self.root).resolve()
+        object.__setattr__(self, "root", root)
+        if self.source_dir is None:
+            object.__setattr__(self, "source_dir", root / "source" if (root / "source").is_dir() else SOURCE_DIR)
+        object.__setattr__(self, "db_url", self.db_url or f"sqlite:///{root / 'gradebook.db'}")
+
+    def config(self):
+        return nbgrader_config(self.root, self.db_url, source_dir=self.source_dir, limits=self.limits)
+
+    def assignments(self):
+        return assignments(self.source_dir)
+
+    submitted = property(lambda self: self.root / "submitted")
+    autograded = property(lambda self: self.root / "autograded")
+    feedback = property(lambda self: self.root / "feedback")
+    reports = property(lambda self: self.root / "reports")
+    # The pipeline's own state: the grading journal, scratch folders and worker logs.
+    state = property(lambda self: self.root / ".autograder")
+
+
+def default_workers():
+    """One worker per core this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

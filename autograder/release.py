@@ -11,17 +11,18 @@ from pathlib import Path
 from nbgrader.apps import NbGraderAPI
 from nbgrader.validator import Validator
 
-from autograder.course import RELEASE_DIR, SOURCE_DIR, nbgrader_config
+from autograder.course import RELEASE_DIR, SOURCE_DIR, CommandError, nbgrader_config
 
 
-class ReleaseError(RuntimeError):
+class ReleaseError(CommandError):
     """nbgrader could not generate or validate an assignment."""
 
 
-def generate(assignment, release_dir=RELEASE_DIR, source_dir=SOURCE_DIR):
-    """Write release_dir/<assignment>/ from source_dir/<assignment>/ with nbgrader generate_assignment."""
+def generate(assignment, release_dir=RELEASE_DIR, source_dir=SOURCE_DIR, db_url=None):
+    """Write release_dir/<assignment>/ from source_dir/<assignment>/ with nbgrader generate_assignment,
+    recording the assignment in the gradebook at db_url (by default a throwaway one)."""
     with tempfile.TemporaryDirectory() as scratch:
-        config = nbgrader_config(scratch, db_url=f"sqlite:///{Path(scratch) / 'gradebook.db'}",
+        config = nbgrader_config(scratch, db_url=db_url or f"sqlite:///{Path(scratch) / 'gradebook.db'}",
                                  source_dir=source_dir, release_dir=release_dir)
         result = NbGraderAPI(config=config).generate_assignment(assignment, force=True, create=True)
     if not result["success"]:

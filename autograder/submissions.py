@@ -74,3 +74,35 @@ def write_submission(notebook, course_root, student, assignment, notebook_name):
     path = folder / notebook_name
     nbformat.write(notebook, path)
     return path
+
+
+def fixture_files(folder):
+    """The fixture files of one assignment (an empty list when the folder does not exist)."""
+    return sorted(Path(folder).glob("*.py"))
+
+
+def variants(source_notebook, fixtures_folder):
+    """{name: answers} of every way the course's material can fill a notebook: the instructor's
+    solutions, a blank copy, and each fixture of fixtures_folder (restricted to this notebook's cells)."""
+    answer_cells = {grade_id(cell) for cell in source_notebook.cells if is_answer_cell(cell)}
+    found = {"solutions": solutions(source_notebook), "blank": {}}
+    for path in fixture_files(fixtures_folder):
+        found[path.stem] = {cell: code for cell, code in read_fixture(path).items() if cell in answer_cells}
+    return found
+
+
+def grade_cells(notebook):
+    """{grade_id: points} of a notebook's graded cells."""
+    return {grade_id(cell): float(cell.metadata.nbgrader.points) for cell in notebook.cells
+            if cell.get("metadata", {}).get("nbgrader", {}).get("grade")}
+
+
+def expected_scores(source_notebook, variant, fixtures_folder):
+    """{grade_id: score} the variant must get in this notebook (see variants)."""
+    points = grade_cells(source_notebook)
+    if variant == "solutions":
+        return points
+    if variant == "blank":
+        return dict.fromkeys(points, 0.0)
+    lost = read_expected_scores(Path(fixtures_folder) / f"{variant}.py")
+    return {cell: lost.get(cell, full) for cell, full in points.items()}

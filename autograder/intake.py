@@ -1,0 +1,101 @@
+"""Make a student's hand-in gradable before nbgrader sees it, and say what was wrong with it.
+
+Works on a scratch copy of submitted/<student>/<assignment>/ (the original is never
+changed). A file that is empty, not JSON or not a notebook is set aside; so is a
+notebook holding another assignment's cells. A notebook under the wrong name (or in a
+sub-folder) is graded under its right name when its cells show which notebook it is.
+A notebook that is still missing then scores zero, as nbgrader scores a missing notebook.
+"""
+import json
+import shutil
+
+import nbformat
+from nbgrader.preprocessors import ClearHiddenTests
+
+
+def cell_ids(notebook):
+    """The nbgrader ids of a notebook's cells."""
+    return {cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") for cell in notebook.get("cells", [])} - {None}
+
+
+def read_notebook(path):
+    """(notebook, None), or (None, what is wrong with the file)."""
+    data = path.read_bytes()
+    if not data.strip():
+        return None, f"'{path.name}' is empty"
+    try:
+        text = data.decode("utf-8")
+        json.loads(text)
+    except (UnicodeDecodeError, ValueError) as error:
+        return None, f"'{path.name}' is not a notebook: it is not valid JSON ({str(error).split(':')[0]})"
+    try:
+        return nbformat.reads(text, as_version=4), None
+    except Exception:  # nbformat raises a variety of errors for JSON that is not a notebook
+        return None, f"'{path.name}' is not a Jupyter notebook (valid JSON, but not in the notebook format)"
+
+
+def visible_source(source):
+    """What a student's copy of a locked cell holds: the cell without its hidden tests."""
+    cell = nbformat.v4.new_code_cell(source)
+    ClearHiddenTests(enforce_metadata=False)._remove_hidden_test_region(cell)
+    return cell.source
+
+
+def edited_cells(notebook, locked):
+    """Problems for the locked cells whose source differs from the handed-out one (nbgrader restores them)."""
+    return [f"locked cell '{grade_id}' was edited: nbgrader put the original back"
+            for cell in notebook.cells
+            for grade_id in [cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")]
+            if locked.get(grade_id) is not None and cell.source != locked[grade_id]]
+
+
+def owner(ids, known):
+    """'assignment/notebook' of the course whose cells these are, or None."""
+    best, overlap = None, 0
+    for assignment, notebooks in known.items():
+        for name, cells in notebooks.items():
+            if len(ids & set(cells)) > overlap:
+                best, overlap = f"{assignment}/{name}.ipynb", len(ids & set(cells))
+    return best
+
+
+def prepare(original, folder, expected, known):
+    """Copy original to folder and make it gradable; return the problems found, one sentence each.
+
+    expected: {notebook name: {cell id: handed-out source of a locked cell, else None}} of this assignment;
+    known: {assignment: {notebook name: cell ids}} of the whole course.
+    """
+    shutil.copytree(original, folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    problems, found = [], {}
+    candidates = sorted((path for path in folder.rglob("*") if path.is_file() and path.suffix.lower() == ".ipynb"),
+                        key=lambda path: (path.parent != folder, path.name not in {f"{n}.ipynb" for n in expected}))
+    for path in candidates:
+        shown = path.relative_to(folder).as_posix()
+        notebook, problem = read_notebook(path)
+        if problem:
+            problems.append(problem.replace(f"'{path.name}'", f"'{shown}'") + ": set aside")
+            path.unlink()
+            continue
+        ids = cell_ids(notebook)
+        scores = {name: len(ids & set(cells)) for name, cells in expected.items()}
+        name = max(scores, key=scores.get) if scores else None
+        if not name or scores[name] == 0:
+            other = owner(ids, known)
+            why = (f"it holds the cells of {other}" if other else "its graded cells belong to another assignment"
+                   if ids else "it has none of its cells: was the work copied into a new notebook?")
+            problems.append(f"'{shown}' is not this assignment's notebook ({why}): set aside")
+            path.unlink()
+        elif name in found:
+            problems.append(f"'{shown}' was ignored: '{found[name]}' was graded as {name}.ipynb")
+            path.unlink()
+        else:
+            found[name] = shown
+            target = folder / f"{name}.ipynb"
+            if path != target:
+                problems.append(f"handed in as '{shown}': graded as {name}.ipynb")
+                path.rename(target)
+            problems += edited_cells(notebook, expected[name])
+    for name in expected:
+        if name not in found:
+            problems.append(f"no {name}.ipynb was handed in: its cells score 0")
+    return problems

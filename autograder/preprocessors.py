@@ -1,0 +1,155 @@
+"""nbgrader's preprocessors, hardened for grading a whole class, and the course's lists of them.
+
+Autograding uses nbgrader's own steps with two of ours in place of theirs:
+ResilientExecute for Execute (a cell that kills the kernel scores zero instead of
+failing the student's whole notebook, and a cell's output is capped while it arrives)
+and TolerantOverwriteCells for OverwriteCells (it gets through copied and deleted
+cells). Feedback uses nbgrader's steps plus two that keep the hidden tests hidden:
+HideHiddenTests takes them out of the test cells again (autograding put them back),
+ScrubTracebacks reduces every error to its name and message (IPython's tracebacks
+quote the source lines around the failing line).
+"""
+import copy
+
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbformat.notebooknode import NotebookNode
+from nbgrader import utils
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearOutput,
+                                    DeduplicateIds, Execute, GetGrades, IgnorePattern, LimitOutput,
+                                    NbGraderPreprocessor, OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
+from traitlets import Integer
+
+KERNEL_DIED = "KernelDied"
+UNINTERRUPTIBLE = "CellTimeoutError"
+TRUNCATED = "[... output truncated: the cell printed more than {limit:,} characters ...]"
+
+
+def error_output(ename, evalue):
+    return NotebookNode(output_type="error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+
+
+class ResilientExecute(Execute):
+    """nbgrader's Execute, for notebooks that kill their kernel or flood their output."""
+
+    max_output_chars = Integer(
+        1_000_000, help="Characters of output kept per cell while it runs; the rest is dropped.").tag(config=True)
+
+    def preprocess(self, nb, resources=None, km=None):
+        # A cell the kernel does not survive is marked failed, and the notebook is run again
+        # in a fresh kernel without it, so the cells after it are graded as usual.
+        self._failed_cells = {}
+        while True:
+            self._running_cell = None
+            try:
+                return super().preprocess(nb, resources, km)
+            except (DeadKernelError, CellTimeoutError) as error:
+                index = self._running_cell
+                if index is None or index in self._failed_cells:
+                    raise
+                self._failed_cells[index] = self._failure(error)
+                self.log.warning("Cell %s stopped the kernel (%s); running the notebook again without it",
+                                 index, type(error).__name__)
+
+    def _failure(self, error):
+        if isinstance(error, DeadKernelError):
+            return error_output(KERNEL_DIED, "the kernel stopped while this cell ran (os._exit, a crash, or memory "
+                                             "exhausted); the cells after it were run in a fresh kernel.")
+        return error_output(UNINTERRUPTIBLE, f"the cell ran longer than {self.timeout} s and could not be "
+                                             "interrupted; the cells after it were run in a fresh kernel.")
+
+    def preprocess_cell(self, cell, resources, index):
+        self._running_cell = index
+        self._output_chars, self._output_truncated, self._stderr_seen = 0, False, False
+        if index in self._failed_cells:
+            cell.outputs = [copy.deepcopy(self._failed_cells[index])]
+            return cell, resources
+        return super().preprocess_cell(cell, resources, index)
+
+    def output(self, outs, msg, display_id, cell_index):
+        kind, content = msg["msg_type"], msg["content"]
+        if kind not in ("stream", "display_data"):  # errors and results decide the score: always kept
+            return super().output(outs, msg, display_id, cell_index)
+        size = len(content.get("text", "")) + sum(len(str(value)) for value in content.get("data", {}).values())
+        room = self.max_output_chars - self._output_chars
+        is_stderr = kind == "stream" and content.get("name") == "stderr"
+        if size > room:
+            if self._output_truncated and not (is_stderr and not self._stderr_seen):
+                return None
+            # Keep what fits and say so; a first stderr output is always kept, since nbgrader
+            # scores a test cell that writes to stderr zero.
+            msg = {**msg, "content": {**content}}
+            marker = TRUNCATED.format(limit=self.max_output_chars)
+            if kind == "stream":
+                msg["content"]["text"] = content["text"][:max(room, 0)] + "\n" + marker + "\n"
+            else:
+                msg["content"]["data"] = {"text/plain": marker}
+            self._output_truncated = True
+            size = max(room, 0)
+        self._output_chars += size
+        self._stderr_seen = self._stderr_seen or is_stderr
+        return super().output(outs, msg, display_id, cell_index)
+
+
+class TolerantOverwriteCells(OverwriteCells):
+    """nbgrader's OverwriteCells, for notebooks whose cells were copied, pasted or deleted.
+
+    A cell nbgrader strips of its id (a duplicate, an id the gradebook does not know) becomes an
+    ordinary cell: nbgrader's own check of the missing cells expects every nbgrader cell to have
+    an id. A missing test cell whose neighbour was deleted too goes after the nearest cell of the
+    handed-out notebook that is still there, where nbgrader would give up.
+    """
+
+    def preprocess_cell(self, cell, resources, index):
+        cell, resources = super().preprocess_cell(cell, resources, index)
+        if "nbgrader" in cell.metadata and not cell.metadata.nbgrader.get("grade_id"):
+            del cell.metadata["nbgrader"]
+        return cell, resources
+
+    def add_missing_grade_cells(self, nb, resources):
+        cells = list(nb.cells)
+        try:
+            return super().add_missing_grade_cells(nb, resources)
+        except KeyError:
+            nb.cells = cells
+        source = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
+        graded = {cell.name: cell for cell in source.grade_cells}
+        solutions = {cell.name for cell in source.solution_cells}
+        for position, source_cell in enumerate(source.source_cells):
+            present = [cell.metadata.get("nbgrader", {}).get("grade_id") for cell in nb.cells]
+            if source_cell.name not in graded or source_cell.name in present:
+                continue
+            self.log.warning(f"Missing grade cell {source_cell.name} encountered, adding to notebook")
+            earlier = [cell.name for cell in source.source_cells[:position] if cell.name in present]
+            at = present.index(earlier[-1]) + 1 if earlier else 0
+            nb.cells.insert(at, self.missing_cell_transform(source_cell, graded[source_cell.name].max_score,
+                                                            is_solution=source_cell.name in solutions))
+        return nb, resources
+
+
+class HideHiddenTests(ClearHiddenTests):
+    """nbgrader's ClearHiddenTests, applied to test cells only (a student's own cells are shown as written)."""
+
+    def preprocess_cell(self, cell, resources, index):
+        if utils.is_grade(cell) and utils.is_locked(cell):
+            self._remove_hidden_test_region(cell)
+        return cell, resources
+
+
+class ScrubTracebacks(NbGraderPreprocessor):
+    """Reduce every error to 'Name: message', which the grading toolkit writes to be safe to show."""
+
+    def preprocess_cell(self, cell, resources, index):
+        for output in cell.get("outputs", []):
+            if output.output_type == "error":
+                output.traceback = [f"{output.ename}: {output.evalue}"]
+        return cell, resources
+
+
+# nbgrader 0.9's Autograde.sanitize_preprocessors and autograde_preprocessors, with ours in place of
+# OverwriteCells and Execute (tests/test_pipeline_grade.py checks that nothing else differs).
+SANITIZE = [ClearOutput, DeduplicateIds, OverwriteKernelspec, TolerantOverwriteCells, CheckCellMetadata]
+AUTOGRADE = [ResilientExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
+             AssignLatePenalties, CheckCellMetadata]
+# nbgrader's GenerateFeedback.preprocessors with the hidden tests taken out before rendering.
+FEEDBACK = [GetGrades, HideHiddenTests, ScrubTracebacks, CSSHTMLHeaderPreprocessor]
