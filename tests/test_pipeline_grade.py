@@ -12,14 +12,16 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.api import Gradebook
 from nbgrader.converters import Autograde, GenerateFeedback
 
 from autograder import demo, grade, preprocessors, submissions, workers
-from autograder.course import Course, Limits, nbgrader_config
+from autograder.course import COURSE_ID, Course, Limits, nbgrader_config
 from autograder.journal import Journal
 from autograder.progress import Progress
 from support import selected_assignments
@@ -66,6 +68,12 @@ def courses(tmp_path_factory):
     sequential = demo.make_course(root / "sequential", [ASSIGNMENT])
     for course in (parallel, sequential):
         demo.write_submitted(course, demo.cohort_files(course, CHOSEN))
+        # a due date, and students on time and late: timestamps and late penalties must be copied too
+        with Gradebook(course.db_url, COURSE_ID) as book:
+            book.update_or_create_assignment(ASSIGNMENT, duedate=datetime(2026, 3, 1, 12, 0))
+        for number, student in enumerate(STUDENTS):
+            (course.submitted / student / ASSIGNMENT / "timestamp.txt").write_text(
+                f"2026-03-01 {10 + 4 * (number % 2)}:00:00.000000 UTC")
     return parallel, sequential
 
 
@@ -122,6 +130,14 @@ def test_the_gradebook_equals_sequential_nbgrader_cell_by_cell(killed_then_rerun
     parallel = grade.snapshot(courses[0].db_url)
     assert len(parallel) == len(sequential_snapshot) > len(STUDENTS) * 5
     assert parallel == sequential_snapshot
+    late = [key for key, value in parallel.items() if key[-1] == "timestamp" and value.hour == 14]
+    assert len(late) == len(STUDENTS) // 2, "the timestamps were copied"
+
+
+def test_late_submissions_are_reported(killed_then_rerun, courses):
+    problems = {entry["student"]: entry["problems"] for entry in journal_lines(courses[0])}
+    assert [student for student in STUDENTS if any("handed in late (7200" in line for line in problems[student])] \
+        == STUDENTS[1::2]
 
 
 def test_the_scores_are_the_fixtures_expected_scores(killed_then_rerun, courses):
