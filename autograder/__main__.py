@@ -18,6 +18,8 @@ from autograder.course import REPO_ROOT, CommandError, Course, Limits, assignmen
 
 SIZE = re.compile(r"^(?P<number>\d+(\.\d+)?)\s*(?P<unit>[kmgt]?)i?b?$", re.IGNORECASE)
 MAX_PROBLEMS_SHOWN = 20
+UNSANDBOXED = ("warning: --no-sandbox: every notebook's code runs as you, with your files, your environment and "
+               "the network. Use it only for notebooks you wrote yourself.")
 
 
 def size_in_bytes(text):
@@ -30,7 +32,10 @@ def size_in_bytes(text):
 
 def limits_from(args):
     given = {"cell_timeout": getattr(args, "cell_timeout", None), "memory_bytes": getattr(args, "memory_limit", None),
-             "max_output_chars": getattr(args, "max_output", None)}
+             "max_output_chars": getattr(args, "max_output", None),
+             "notebook_timeout": getattr(args, "notebook_timeout", None),
+             "max_processes": getattr(args, "max_processes", None), "scratch_bytes": getattr(args, "scratch_size", None),
+             "sandboxed": False if getattr(args, "no_sandbox", False) else None}
     return Limits(**{name: value for name, value in given.items() if value is not None})
 
 
@@ -86,12 +91,16 @@ def run_grade(args):
     from autograder import grade
 
     course = course_from(args)
+    if not course.limits.sandboxed:
+        print(UNSANDBOXED, file=sys.stderr)
     summary = grade.grade(course, args.assignments, args.student, args.workers, force=args.force,
-                          time_limit=args.notebook_timeout, show_progress=not args.quiet)
+                          show_progress=not args.quiet)
     already = f" ({len(summary.skipped)} already graded, skipped)" if summary.skipped else ""
     workers = f" with {summary.workers} workers" if summary.workers else ""
     print(f"graded {len(summary.graded)} submissions{already} in {summary.seconds:.0f} s{workers}; "
           f"gradebook: {course.db_url}")
+    if not summary.sandboxed:
+        print("WITHOUT a sandbox (--no-sandbox): the students' code ran as you, with your files and network")
     serious = {key: [sentence for sentence in sentences if not problems.is_note(sentence)]
                for key, sentences in summary.problems.items()}
     serious = {key: sentences for key, sentences in serious.items() if sentences}
@@ -130,7 +139,7 @@ def run_all(args):
 def run_demo(args):
     from autograder import demo
 
-    demo.demo(args.dir, args.assignments, args.students, args.workers, limits_from(args), args.notebook_timeout,
+    demo.demo(args.dir, args.assignments, args.students, args.workers, limits_from(args),
               show_progress=not args.quiet)
 
 
@@ -166,9 +175,16 @@ def add_limit_options(parser):
                              f"(default {Limits.memory_bytes // 2**30}G)")
     parser.add_argument("--max-output", type=int, metavar="CHARS",
                         help=f"output kept per cell (default {Limits.max_output_chars:,})")
-    parser.add_argument("--notebook-timeout", type=float, default=1800, metavar="SECONDS",
-                        help="stop grading one submission after this long; it scores 0 and is flagged "
-                             "(default %(default)g)")
+    parser.add_argument("--notebook-timeout", type=float, metavar="SECONDS",
+                        help=f"stop grading one submission after this long; it scores 0 and is flagged "
+                             f"(default {Limits.notebook_timeout:g})")
+    parser.add_argument("--max-processes", type=int, metavar="COUNT",
+                        help=f"processes and threads one notebook's sandbox may have (default {Limits.max_processes})")
+    parser.add_argument("--scratch-size", type=size_in_bytes, metavar="SIZE",
+                        help=f"the sandbox's only writable folder, /tmp (default {Limits.scratch_bytes // 2**20}M)")
+    parser.add_argument("--no-sandbox", action="store_true",
+                        help="run the notebooks' code unconfined, as you: ONLY for notebooks you trust, never for "
+                             "students' work (the report says so)")
 
 
 def parser_of_commands():

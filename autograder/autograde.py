@@ -19,7 +19,7 @@ from nbgrader.converters import Autograde
 from nbgrader.converters.base import NbGraderException
 from nbgrader.coursedir import CourseDirectory
 
-from autograder import intake, problems
+from autograder import intake, preprocessors, problems, reach
 from autograder.course import COURSE_ID, Course
 
 
@@ -29,6 +29,7 @@ class Job:
     student: str
     fingerprint: str
     extension_seconds: float | None = None
+    deaths: int = 0  # how often grading it killed the grader already
 
 
 @dataclass(frozen=True)
@@ -118,12 +119,16 @@ def autograde_submission(payload):
             converter.start()
         except NbGraderException:
             pass  # its reasons are in the captured log
+        no_kernel = [message for message in captured.messages if preprocessors.KernelStartError.__name__ in message]
+        if no_kernel:  # nothing of the student's ran: a failure of the grader, tried again by the next run
+            raise RuntimeError(no_kernel[0].strip().splitlines()[-1])
     else:
         _score_missing(db_url, job.assignment, job.student, coursedir.get_existing_timestamp(str(folder)))
     autograded = work / "autograded" / job.student / job.assignment
     timestamp, notebooks = _read_result(db_url, job, autograded)
     found += problems.from_nbgrader_log(captured.messages)
     for path in sorted(autograded.glob("*.ipynb")):
-        found += problems.from_outputs(nbformat.read(path, as_version=4), course.limits)
+        notebook = nbformat.read(path, as_version=4)
+        found += problems.from_outputs(notebook, course.limits) + reach.from_notebook(notebook)
     return {"timestamp": timestamp, "notebooks": notebooks, "problems": list(dict.fromkeys(found)),
             "autograded": str(autograded) if autograded.is_dir() else None, "seconds": time.monotonic() - started}

@@ -16,6 +16,7 @@ CELL_TIMEOUT_SECONDS = 120
 MEMORY_LIMIT_BYTES = 4 * 2**30
 MAX_OUTPUT_CHARS = 1_000_000
 MAX_OUTPUT_LINES = 1000
+NOTEBOOK_TIMEOUT_SECONDS = 1800
 
 
 class CommandError(RuntimeError):
@@ -32,14 +33,16 @@ class Limits:
     """What one student's notebook may use while it is graded."""
 
     cell_timeout: int = CELL_TIMEOUT_SECONDS       # seconds per cell, then the cell is interrupted and scores zero
-    memory_bytes: int = MEMORY_LIMIT_BYTES         # address space of the kernel (0: no limit)
+    notebook_timeout: float = NOTEBOOK_TIMEOUT_SECONDS  # for one whole submission, then it scores 0 and is flagged
+    memory_bytes: int = MEMORY_LIMIT_BYTES         # address space of each kernel process (0: no limit)
     max_output_chars: int = MAX_OUTPUT_CHARS       # per cell; the rest is dropped as it arrives
     max_output_lines: int = MAX_OUTPUT_LINES       # per cell, kept in the autograded notebook
-
-
-def _memory_limit_line(limit):
-    """A line the kernel runs at start-up (IPKernelApp.exec_lines) to cap its own address space."""
-    return f"__import__('resource').setrlimit(__import__('resource').RLIMIT_AS, ({limit}, {limit}))"
+    # The sandbox's limits (autograder/sandbox.py), per kernel:
+    max_processes: int = 128                       # processes and threads at once (a fork flood stops here)
+    max_file_bytes: int = 64 * 2**20               # the largest file it may write
+    cpu_seconds: int = NOTEBOOK_TIMEOUT_SECONDS    # CPU time of the kernel process
+    scratch_bytes: int = 256 * 2**20               # its only writable folder, /tmp, a tmpfs of this size
+    sandboxed: bool = True                         # False only for trusted code (--no-sandbox)
 
 
 def nbgrader_config(root, db_url=None, source_dir=SOURCE_DIR, release_dir=None, limits=Limits()):
@@ -58,8 +61,10 @@ def nbgrader_config(root, db_url=None, source_dir=SOURCE_DIR, release_dir=None, 
     # Once the last cell has run the kernel has nothing left to save: a graceful exit only
     # costs a second of waiting per notebook.
     config.Execute.shutdown_kernel = "immediate"
-    if limits.memory_bytes:
-        config.Execute.extra_arguments = [f"--IPKernelApp.exec_lines={_memory_limit_line(limits.memory_bytes)}"]
+    # Every grading kernel runs in a sandbox with the limits above (autograder/sandbox.py).
+    config.ResilientExecute.kernel_manager_class = "autograder.sandbox.SandboxedKernelManager"
+    for name in ("sandboxed", "memory_bytes", "max_processes", "max_file_bytes", "cpu_seconds", "scratch_bytes"):
+        config.SandboxedKernelManager[name] = getattr(limits, name)
     config.LimitOutput.max_lines = limits.max_output_lines
     # A test cell a student deleted is put back and run, rather than left ungraded.
     config.OverwriteCells.add_missing_cells = True

@@ -130,7 +130,7 @@ def write_lms_zip(path, files):
             archive.writestr(f"submissions/{student}_{name}", data)
 
 
-def demo(directory=None, assignments=None, students=DEFAULT_STUDENTS, workers_count=1, limits=None, time_limit=None,
+def demo(directory=None, assignments=None, students=DEFAULT_STUDENTS, workers_count=1, limits=None,
          fixtures_dir=FIXTURES_DIR, show_progress=True, say=print):
     """Build a synthetic class in a throwaway course, run collect, grade, feedback and report on it;
     return the path of the report."""
@@ -163,8 +163,7 @@ def demo(directory=None, assignments=None, students=DEFAULT_STUDENTS, workers_co
 
     collected = collect.collect_files(course, export)
     say(f"collect: {len(collected.placed)} files from {export.name} into submitted/")
-    graded = grade.grade(course, assignments, workers_count=workers_count, time_limit=time_limit,
-                         show_progress=show_progress)
+    graded = grade.grade(course, assignments, workers_count=workers_count, show_progress=show_progress)
     serious = [key for key, sentences in graded.problems.items() if not all(map(problems.is_note, sentences))]
     say(f"grade:   {len(graded.graded)} submissions in {graded.seconds:.0f} s with {graded.workers} workers, "
         f"{len(serious)} with problems")

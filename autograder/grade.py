@@ -14,7 +14,7 @@ import sqlite3
 import time
 import warnings
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import nbformat
@@ -22,10 +22,10 @@ from nbgrader.api import Gradebook
 from sqlalchemy import text
 from sqlalchemy.exc import SAWarning
 
-from autograder import intake, release, workers
+from autograder import intake, release, sandbox, workers
 from autograder.autograde import Job, Setup, autograde_submission
 from autograder.course import COURSE_ID, CommandError
-from autograder.journal import Journal, fingerprint
+from autograder.journal import Journal, fingerprint, journal_path
 from autograder.progress import Progress
 
 
@@ -40,10 +40,16 @@ class Summary:
     problems: dict = field(default_factory=dict)  # {(assignment, student): [sentence, ...]}
     seconds: float = 0.0
     workers: int = 0
+    sandboxed: bool = True
+
+
+# A submission whose grading killed the grader (its worker, or the whole run) this often is set aside.
+MAX_GRADER_DEATHS = 2
+SET_ASIDE = "stopped the grader twice: graded by hand"
 
 
 def journal_of(course):
-    return Journal(course.state / "journal.jsonl")
+    return Journal(journal_path(course.state))
 
 
 @contextmanager
@@ -124,7 +130,9 @@ def plan(course, pairs, force):
     """(jobs to run, pairs already graded): a pair is done when the journal has it with the same files
     (and the grader did not fail on it: that may pass on a rerun), the gradebook has its submission
     and autograded/ its notebooks."""
-    done = {} if force else journal_of(course).entries()
+    journal = journal_of(course)
+    done = {} if force else journal.entries()
+    deaths = journal.unfinished_starts()
     with Gradebook(course.db_url, COURSE_ID) as book:
         recorded = {(submission.assignment.name, submission.student.id): submission
                     for name in {assignment for assignment, _ in pairs}
@@ -134,12 +142,14 @@ def plan(course, pairs, force):
             files = fingerprint(course.submitted / student / assignment)
             entry = done.get((assignment, student))
             if (entry and entry.get("fingerprint") == files and not entry.get("failed")
-                    and (assignment, student) in recorded and (course.autograded / student / assignment).is_dir()):
+                    and (assignment, student) in recorded
+                    and (entry.get("set_aside") or (course.autograded / student / assignment).is_dir())):
                 skipped.append((assignment, student))
                 continue
             submission = recorded.get((assignment, student))
             extension = submission.extension.total_seconds() if submission and submission.extension else None
-            jobs.append(Job(assignment, student, files, extension))
+            died = deaths.get((assignment, student), (None, 0))
+            jobs.append(Job(assignment, student, files, extension, died[1] if died[0] == files else 0))
     return jobs, skipped
 
 
@@ -191,9 +201,19 @@ def failed_result(notebooks, reason):
             "autograded": None}
 
 
-def grade(course, assignments=None, students=None, workers_count=None, force=False, time_limit=None,
-          show_progress=True):
-    """Autograde the submissions of the given assignments (default: all of source/) and students (default: all)."""
+def set_aside_result(notebooks):
+    """Scores for a submission whose grading killed the grader twice: zero, for grading by hand, not tried again."""
+    result = failed_result(notebooks, "")
+    result["problems"] = [f"{SET_ASIDE} (its files unchanged, it is not tried again; `grade --force --student "
+                          "<id>` tries once more)"]
+    return result
+
+
+def grade(course, assignments=None, students=None, workers_count=None, force=False, show_progress=True):
+    """Autograde the submissions of the given assignments (default: all of source/) and students (default: all).
+
+    Every kernel runs in a sandbox (autograder/sandbox.py) unless course.limits.sandboxed is False; grading
+    stops with SandboxUnavailable, before anything runs, when the sandbox cannot be made."""
     everything = course.assignments()
     assignments = list(assignments or everything)
     unknown = sorted(set(assignments) - set(everything))
@@ -203,8 +223,10 @@ def grade(course, assignments=None, students=None, workers_count=None, force=Fal
     if not pairs:
         raise GradingError(f"nothing to grade: no folder submitted/<student>/<assignment>/ in {course.root} "
                            f"for {', '.join(assignments)} (run `python -m autograder collect` first?)")
+    if course.limits.sandboxed:
+        sandbox.check_available()
     started = time.monotonic()
-    summary = Summary()
+    summary = Summary(sandboxed=course.limits.sandboxed)
     with exclusive(course):
         scratch = course.state / "scratch"
         shutil.rmtree(scratch, ignore_errors=True)
@@ -217,30 +239,54 @@ def grade(course, assignments=None, students=None, workers_count=None, force=Fal
             build_template(course, graded_assignments, template)
             known = {name: source_cells(course.source_dir, name) for name in everything}
             setup = Setup(course, str(template), str(scratch), notebooks, known)
-            summary.workers = max(1, min(workers_count or 1, len(jobs)))
             journal = journal_of(course)
             progress = Progress(len(jobs), "grading", enabled=show_progress)
             books = []  # opened at the first result, once the workers are forked without it
 
-            def on_result(payload, result):
-                job, failed = payload[1], isinstance(result, workers.Failure)
-                if failed:
-                    result = failed_result(notebooks[job.assignment], result.reason)
+            def finish(job, result, failed=False, set_aside=False):
                 if not books:
                     books.append(Gradebook(course.db_url, COURSE_ID))
                 _replace_folder(result["autograded"], course.autograded / job.student / job.assignment)
                 record(books[0], job, result)
                 journal.append({"assignment": job.assignment, "student": job.student, "failed": failed,
                                 "fingerprint": job.fingerprint, "problems": result["problems"],
-                                "seconds": round(result.get("seconds", 0.0), 2)})
+                                "seconds": round(result.get("seconds", 0.0), 2), "sandboxed": summary.sandboxed,
+                                **({"set_aside": True} if set_aside else {})})
                 summary.graded.append((job.assignment, job.student))
                 if result["problems"]:
                     summary.problems[job.assignment, job.student] = result["problems"]
 
+            def on_start(payload):
+                journal.start(payload[1].assignment, payload[1].student, payload[1].fingerprint)
+
+            def on_result(payload, result):
+                """Record a result; return a payload to run again when the grader died of a job the first time."""
+                job = payload[1]
+                if isinstance(result, workers.Failure) and result.worker_died:
+                    job = replace(job, deaths=job.deaths + 1)
+                    if job.deaths < MAX_GRADER_DEATHS:
+                        return (setup, job)
+                    return finish(job, set_aside_result(notebooks[job.assignment]), set_aside=True)
+                if isinstance(result, workers.Failure):
+                    return finish(job, failed_result(notebooks[job.assignment], result.reason), failed=True)
+                return finish(job, result)
+
+            # What killed the grader twice already (in earlier runs) is not run a third time.
+            runnable = []
+            for job in jobs:
+                if job.deaths >= MAX_GRADER_DEATHS:
+                    finish(job, set_aside_result(notebooks[job.assignment]), set_aside=True)
+                    progress.advance(failed=True)
+                else:
+                    runnable.append(job)
+            summary.workers = max(1, min(workers_count or 1, len(runnable))) if runnable else 0
             try:
-                workers.run([(setup, job) for job in jobs], autograde_submission, on_result, summary.workers,
-                            course.state / "logs", time_limit=time_limit, progress=progress)
+                if runnable:
+                    workers.run([(setup, job) for job in runnable], autograde_submission, on_result,
+                                summary.workers, course.state / "logs", time_limit=course.limits.notebook_timeout,
+                                progress=progress, on_start=on_start)
             finally:
+                progress.close()
                 for book in books:
                     book.close()
         shutil.rmtree(scratch, ignore_errors=True)

@@ -10,6 +10,7 @@ ScrubTracebacks reduces every error to its name and message (IPython's traceback
 quote the source lines around the failing line).
 """
 import copy
+import time
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
@@ -20,7 +21,17 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
                                     NbGraderPreprocessor, OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
 from traitlets import Integer
 
+from autograder.course import CommandError
+
 KERNEL_DIED = "KernelDied"
+# A kernel that dies or hangs before any cell ran is the machine's fault (a loaded machine, a slow disk),
+# never the student's: it is started again, this many times in all, before the notebook is given up.
+KERNEL_START_ATTEMPTS = 3
+KERNEL_START_PAUSE_SECONDS = 2.0
+
+
+class KernelStartError(RuntimeError):
+    """No kernel could be started for a notebook: nothing of the student's ran, nothing is scored."""
 UNINTERRUPTIBLE = "CellTimeoutError"
 TRUNCATED = "[... output truncated: the cell printed more than {limit:,} characters ...]"
 
@@ -39,13 +50,25 @@ class ResilientExecute(Execute):
         # A cell the kernel does not survive is marked failed, and the notebook is run again
         # in a fresh kernel without it, so the cells after it are graded as usual.
         self._failed_cells = {}
+        start_failures = 0
         while True:
             self._running_cell = None
             try:
                 return super().preprocess(nb, resources, km)
-            except (DeadKernelError, CellTimeoutError) as error:
+            except Exception as error:
+                if self._running_cell is None and not isinstance(error, CommandError):  # the kernel did not start: try again, then give up
+                    start_failures += 1
+                    self.log.warning("The kernel did not start (%s), attempt %d of %d", error, start_failures,
+                                     KERNEL_START_ATTEMPTS)
+                    if start_failures >= KERNEL_START_ATTEMPTS:
+                        raise KernelStartError(f"no kernel started in {KERNEL_START_ATTEMPTS} attempts "
+                                               f"({type(error).__name__}: {error})") from error
+                    time.sleep(KERNEL_START_PAUSE_SECONDS * start_failures)
+                    continue
+                if not isinstance(error, (DeadKernelError, CellTimeoutError)):
+                    raise
                 index = self._running_cell
-                if index is None or index in self._failed_cells:
+                if index in self._failed_cells:
                     raise
                 self._failed_cells[index] = self._failure(error)
                 self.log.warning("Cell %s stopped the kernel (%s); running the notebook again without it",

@@ -54,6 +54,7 @@ class Progress:
         self.stream.flush()
 
     def close(self):
-        if self.enabled and self.interactive:
+        closed, self._closed = getattr(self, "_closed", False), True
+        if self.enabled and self.interactive and not closed:
             self.stream.write("\n")
             self.stream.flush()

@@ -27,6 +27,7 @@ class Failure:
     """What the parent gets for a job whose worker did not return a result."""
 
     reason: str
+    worker_died: bool = False  # the worker process died (rather than the job failing or running too long)
 
 
 def _die_with_parent():
@@ -93,10 +94,12 @@ class _Slot:
         self.connection.close()
 
 
-def run(jobs, task, on_result, workers, log_dir, time_limit=None, progress=None):
+def run(jobs, task, on_result, workers, log_dir, time_limit=None, progress=None, on_start=None):
     """Run task(job) for every job in `workers` processes; call on_result(job, result) here, one at a time.
 
     result is what task returned, or a Failure. A job longer than time_limit seconds has its worker killed.
+    on_start(job), when given, is called just before a job goes to a worker; when on_result returns a
+    job, that job is run again (once its worker was replaced).
     """
     context = multiprocessing.get_context("fork")
     pending = collections.deque(jobs)
@@ -108,7 +111,10 @@ def run(jobs, task, on_result, workers, log_dir, time_limit=None, progress=None)
         while pending or any(slot.job is not None for slot in slots):
             for slot in slots:
                 if slot.job is None and pending:
-                    slot.give(pending.popleft())
+                    job = pending.popleft()
+                    if on_start:
+                        on_start(job)
+                    slot.give(job)
             busy = [slot for slot in slots if slot.job is not None]
             ready = multiprocessing.connection.wait(
                 [slot.connection for slot in busy] + [slot.process.sentinel for slot in busy], timeout=TICK_SECONDS)
@@ -122,9 +128,9 @@ def run(jobs, task, on_result, workers, log_dir, time_limit=None, progress=None)
                         result = value if status == "ok" else Failure(
                             f"the grader failed: {value.strip().splitlines()[-1]}")
                     except (EOFError, OSError):
-                        result = Failure("the grading process died (out of memory?)")
+                        result = Failure("the grading process died (out of memory?)", worker_died=True)
                 elif slot.process.sentinel in ready or not slot.process.is_alive():
-                    result = Failure("the grading process died (out of memory?)")
+                    result = Failure("the grading process died (out of memory?)", worker_died=True)
                 elif time_limit and time.monotonic() - slot.started > time_limit:
                     result = Failure(f"grading took longer than {time_limit:g} s and was stopped")
                 if result is _PENDING:
@@ -134,8 +140,10 @@ def run(jobs, task, on_result, workers, log_dir, time_limit=None, progress=None)
                 if isinstance(result, Failure):  # a fresh worker: nothing of a failed job lingers
                     slot.stop(kill=True)
                     slots[index] = slot = _Slot(context, task, logs[index], workers > 1)
-                on_result(job, result)
-                if progress:
+                again = on_result(job, result)
+                if again is not None:
+                    pending.append(again)
+                elif progress:
                     progress.advance(failed=isinstance(result, Failure))
             if progress:
                 progress.draw()

@@ -22,7 +22,7 @@ from nbgrader.converters import Autograde, GenerateFeedback
 
 from autograder import demo, grade, preprocessors, submissions, workers
 from autograder.course import COURSE_ID, Course, Limits, nbgrader_config
-from autograder.journal import Journal
+from autograder.journal import STARTED, Journal, journal_path
 from autograder.progress import Progress
 from support import selected_assignments
 
@@ -33,9 +33,11 @@ CHOSEN = demo.plan_cohort(STUDENTS, [ASSIGNMENT], VARIANTS)
 GRADE = [sys.executable, "-m", "autograder", "grade", "--workers", "2", "--cell-timeout", "30", "--quiet"]
 
 
-def journal_lines(course):
-    path = course.state / "journal.jsonl"
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()] if path.exists() else []
+def journal_lines(course, started=False):
+    """The journal's entries of finished submissions (started=True: the lines written as grading starts)."""
+    path = journal_path(course.state)
+    lines = [json.loads(line) for line in path.read_text().splitlines() if line.strip()] if path.exists() else []
+    return [line for line in lines if bool(line.get(STARTED)) == started]
 
 
 def children(pid):

@@ -1,0 +1,279 @@
+"""The sandbox every grading kernel runs in: bubblewrap (`bwrap`) around ipykernel.
+
+A student's code is hostile. Each kernel gets a sandbox of its own, made fresh and
+thrown away with it:
+
+* its own user: as root, a dedicated unprivileged uid no one else has (SANDBOX_UID_BASE
+  plus the grading process's pid), switched to by util-linux's `setpriv` before the
+  kernel starts; as an ordinary user, a user namespace with no capabilities;
+* a file system that is read-only and nearly empty: the system's /usr, the Python that
+  runs the kernel, the installed packages and the `helpers` package, nothing of the
+  course folder; the only writable place is /tmp, an empty tmpfs of `Limits.scratch_bytes`
+  that holds the student's files (read-only) in /tmp/work, the kernel's working folder;
+* no network (a network namespace of its own, loopback only), its own PID namespace
+  (it sees only its own processes, and when the kernel dies every process it started
+  dies with it), its own IPC and UTS namespaces, a clean environment;
+* limits set by `prlimit` before the kernel starts: processes, address space, file
+  size, CPU time (see autograder.course.Limits).
+
+The kernel talks to the grader over ZMQ's ipc transport: Unix sockets in a short private
+folder on the host, bound into the sandbox at the same path, with the connection file.
+Its interrupts go over the control channel (bwrap does not pass signals on).
+"""
+import functools
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import Bool, Integer
+
+from autograder.course import CommandError
+
+# Sandboxed kernels run as SANDBOX_UID_BASE + the grading process's pid when the grader is
+# root: a uid no account has, different for every kernel running at the same time, so that
+# the process limit counts exactly one sandbox's processes. Stays below 2**31 - 1.
+SANDBOX_UID_BASE = 2_100_000_000
+SCRATCH = "/tmp"
+WORK = "/tmp/work"  # the kernel's working folder: the student's files, read-only, and room for new ones
+# The longest Unix socket path is 107 bytes: the private folders live in a short /tmp path.
+SOCKET_FOLDER_ROOT = "/tmp"
+KERNEL_LOG_BYTES = 20_000  # of the kernel's own stdout/stderr, kept to explain a kernel that would not start
+PATH_INSIDE = "/usr/local/bin:/usr/bin:/bin"
+
+INSTALL_HINT = ("install it: `sudo apt-get install bubblewrap` (Debian, Ubuntu), `sudo dnf install bubblewrap` "
+                "(Fedora), `sudo pacman -S bubblewrap` (Arch)")
+NO_SANDBOX_HINT = "To grade notebooks you wrote yourself (never students' work) without it, pass --no-sandbox."
+
+
+class SandboxUnavailable(CommandError):
+    """The sandbox cannot be made on this machine: grading stops rather than run student code unconfined."""
+
+
+def is_root():
+    return os.geteuid() == 0
+
+
+def sandbox_uid():
+    return SANDBOX_UID_BASE + os.getpid()
+
+
+def _system_binds():
+    """bwrap arguments for the read-only system: /usr, /etc's few files a program needs, merged-/usr links."""
+    args = ["--ro-bind", "/usr", "/usr"]
+    for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
+        if os.path.islink(top):
+            args += ["--symlink", os.readlink(top), top]
+        elif os.path.isdir(top):
+            args += ["--ro-bind", top, top]
+    for name in ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "alternatives", "fonts"):
+        args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
+    return args
+
+
+def _package_binds():
+    """The Python that runs the kernel, the environment's packages and `helpers` (an editable install points
+    at the repository's folder: only that package is bound, never the course folder around it)."""
+    import helpers
+
+    needed = [Path(sys.base_prefix), Path(sys.prefix), Path(os.path.realpath(sys.executable)).parent.parent,
+              Path(helpers.__file__).resolve().parent]
+    folders = []
+    for folder in sorted({path.resolve() for path in needed}, key=lambda path: len(path.parts)):
+        if str(folder).startswith("/usr/") or any(folder.is_relative_to(outer) for outer in folders):
+            continue
+        folders.append(folder)
+    # The environment's own path may be a symlink to where it lives: bind both names.
+    prefix = Path(sys.prefix)
+    if prefix != prefix.resolve():
+        folders.append(prefix)
+    return [arg for folder in folders for arg in ("--ro-bind", str(folder.resolve()), str(folder))]
+
+
+def _with_open_parents(args):
+    """bwrap makes the missing parents of a mount point private (0700) when run as root: make them 0755 first,
+    so that the unprivileged user can reach what is mounted below them."""
+    made, opened = {"/"}, []
+    for position, arg in enumerate(args):
+        if arg.startswith("--") and arg.endswith(("bind", "bind-try", "symlink")):
+            destination = Path(args[position + 2])
+            for parent in reversed(destination.parents):
+                if str(parent) not in made:
+                    made.add(str(parent))
+                    opened += ["--perms", "0755", "--dir", str(parent)]
+    return opened + args
+
+
+def limit_command(limits):
+    """prlimit, run inside the sandbox just before the kernel, with the limits that apply to one process."""
+    args = ["prlimit", f"--nproc={limits.max_processes}", f"--fsize={limits.max_file_bytes}", "--core=0",
+            f"--cpu={limits.cpu_seconds}:{limits.cpu_seconds + 5}"]
+    if limits.memory_bytes:
+        args.append(f"--as={limits.memory_bytes}")
+    return args + ["--"]
+
+
+def bwrap_command(kernel_cmd, socket_folder, work_files, limits, uid=None):
+    """The command that runs kernel_cmd in a fresh sandbox (see the module's docstring).
+
+    work_files: host paths bound read-only into the working folder; uid: the unprivileged uid to switch
+    to when bwrap runs as root (None: an ordinary user's user namespace).
+    """
+    args = ["bwrap", "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-net", "--unshare-ipc",
+            "--unshare-uts", "--unshare-cgroup-try", "--hostname", "sandbox"]
+    if uid is None:
+        args += ["--unshare-user", "--disable-userns", "--cap-drop", "ALL"]
+    else:
+        # bwrap keeps these two for setpriv, which drops them with everything else when it changes user.
+        args += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    args += _with_open_parents(_system_binds() + _package_binds())
+    args += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev",
+             "--size", str(limits.scratch_bytes), "--perms", "1777", "--tmpfs", SCRATCH,
+             "--perms", "0777", "--dir", WORK]
+    for path in work_files:
+        args += ["--ro-bind", str(path), f"{WORK}/{Path(path).name}"]
+    args += ["--bind", str(socket_folder), str(socket_folder),
+             "--ro-bind", str(Path(socket_folder) / "passwd"), "/etc/passwd",
+             "--chdir", WORK, "--clearenv"]
+    for name, value in environment(uid).items():
+        args += ["--setenv", name, value]
+    args.append("--")
+    if uid is not None:
+        args += ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs",
+                 "--inh-caps=-all", "--bounding-set=-all", "--"]
+    return args + limit_command(limits) + list(kernel_cmd)
+
+
+def environment(uid):
+    """The kernel's whole environment: nothing of the instructor's (no tokens, no paths, no names)."""
+    return {"HOME": SCRATCH, "TMPDIR": SCRATCH, "USER": "student", "LOGNAME": "student", "LANG": "C.UTF-8",
+            "PATH": f"{Path(sys.executable).parent}:{PATH_INSIDE}", "PYTHONDONTWRITEBYTECODE": "1",
+            "MPLCONFIGDIR": f"{SCRATCH}/.matplotlib", "MPLBACKEND": "agg",
+            # One BLAS thread per kernel: the process limit counts threads, and the workers share the cores.
+            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def make_socket_folder(uid):
+    """A private, short folder for the kernel's sockets, connection file and log, owned by the sandbox's user."""
+    folder = Path(tempfile.mkdtemp(prefix="nnk-", dir=SOCKET_FOLDER_ROOT))
+    inside_uid = uid if uid is not None else os.getuid()
+    (folder / "passwd").write_text(f"student:x:{inside_uid}:{inside_uid}:student:{SCRATCH}:/bin/false\n")
+    if uid is not None:
+        os.chown(folder, uid, uid)
+    return folder
+
+
+def remove_socket_folder(folder):
+    def writable_then_retry(function, path, _):
+        os.chmod(os.path.dirname(path), 0o700)
+        function(path)
+
+    shutil.rmtree(folder, onerror=writable_then_retry)
+
+
+@functools.lru_cache(maxsize=None)
+def check_available():
+    """Make one sandbox and run `true` in it; raise SandboxUnavailable saying what is missing and how to fix it."""
+    for tool, package in (("bwrap", "bubblewrap"), ("prlimit", "util-linux"), ("setpriv", "util-linux")):
+        if shutil.which(tool) is None:
+            hint = INSTALL_HINT if tool == "bwrap" else f"install the `{package}` package"
+            raise SandboxUnavailable(f"grading runs every student's notebook in a sandbox made with bubblewrap, "
+                                     f"but `{tool}` is not installed: {hint}. {NO_SANDBOX_HINT}")
+    from autograder.course import Limits
+
+    uid = sandbox_uid() if is_root() else None
+    folder = make_socket_folder(uid)
+    try:
+        result = subprocess.run(bwrap_command(["true"], folder, [], Limits(), uid), capture_output=True, text=True,
+                                timeout=60)
+    finally:
+        remove_socket_folder(folder)
+    if result.returncode:
+        said = result.stderr.strip() or f"exit status {result.returncode}"
+        raise SandboxUnavailable(
+            f"bubblewrap is installed but cannot make a sandbox on this machine ({said}). Most often unprivileged "
+            "user namespaces are off: `sudo sysctl -w kernel.unprivileged_userns_clone=1` (Debian), or on Ubuntu "
+            "23.10 and newer `sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0`; in a container, grade "
+            f"as root inside it or allow user namespaces. {NO_SANDBOX_HINT}")
+
+
+class SandboxedKernelManager(AsyncKernelManager):
+    """A kernel manager whose kernels each run in a fresh sandbox (nbclient and nbgrader use it unchanged)."""
+
+    sandboxed = Bool(True, help="Run the kernel in a bubblewrap sandbox (False: trusted code only).").tag(config=True)
+    max_processes = Integer(128, help="Processes and threads the kernel may have at once.").tag(config=True)
+    memory_bytes = Integer(0, help="Address space of each kernel process (0: no limit).").tag(config=True)
+    max_file_bytes = Integer(64 * 2**20, help="Largest file the kernel may write.").tag(config=True)
+    cpu_seconds = Integer(1800, help="CPU time of the kernel process.").tag(config=True)
+    scratch_bytes = Integer(256 * 2**20, help="Size of the kernel's writable /tmp.").tag(config=True)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._socket_folder = None
+        self._kernel_log = None
+        if self.sandboxed:
+            self.transport = "ipc"
+
+    @property
+    def kernel_spec(self):
+        spec = super().kernel_spec
+        if spec is not None and self.sandboxed:
+            spec.interrupt_mode = "message"  # a signal would reach bwrap, not the kernel inside
+        return spec
+
+    def _limits(self):
+        from autograder.course import Limits
+
+        return Limits(memory_bytes=self.memory_bytes, max_processes=self.max_processes,
+                      max_file_bytes=self.max_file_bytes, cpu_seconds=self.cpu_seconds,
+                      scratch_bytes=self.scratch_bytes)
+
+    async def _async_pre_start_kernel(self, **kw):
+        cwd = kw.pop("cwd", None)
+        if not self.sandboxed:
+            kernel_cmd, kw = await super()._async_pre_start_kernel(**kw)
+            return limit_command(self._limits()) + kernel_cmd, {**kw, "cwd": cwd}
+        check_available()
+        self._remove_folder()
+        uid = sandbox_uid() if is_root() else None
+        self._socket_folder = make_socket_folder(uid)
+        self.ip = str(self._socket_folder / "k")
+        self.connection_file = str(self._socket_folder / "connection.json")
+        kernel_cmd, kw = await super()._async_pre_start_kernel(**kw)
+        if uid is not None:
+            os.chown(self.connection_file, uid, uid)
+        work_files = sorted(Path(cwd).iterdir()) if cwd and Path(cwd).is_dir() else []
+        command = bwrap_command(kernel_cmd, self._socket_folder, work_files, self._limits(), uid)
+        # The kernel's own stdout and stderr (not the cells': those go over ZMQ) go to a small file of its
+        # own: never to the grader's log, which one kernel could otherwise fill for all the others.
+        self._kernel_log = open(self._socket_folder / "kernel.log", "wb")
+        env = {"PATH": os.environ.get("PATH", PATH_INSIDE)}
+        return command, {**kw, "env": env, "cwd": "/", "stdout": self._kernel_log, "stderr": self._kernel_log}
+
+    def kernel_log(self):
+        """The end of what the kernel printed outside of cells (why it did not start, say)."""
+        if self._socket_folder is None or not (self._socket_folder / "kernel.log").exists():
+            return ""
+        with open(self._socket_folder / "kernel.log", "rb") as log:
+            log.seek(max(0, os.fstat(log.fileno()).st_size - KERNEL_LOG_BYTES))
+            return log.read().decode(errors="replace")
+
+    async def _async_cleanup_resources(self, restart=False):
+        await super()._async_cleanup_resources(restart=restart)
+        if not restart:
+            self._remove_folder()
+
+    def _remove_folder(self):
+        if self._kernel_log is not None:
+            self._kernel_log.close()
+            self._kernel_log = None
+        if self._socket_folder is not None:
+            remove_socket_folder(self._socket_folder)
+            self._socket_folder = None
+
+    def __del__(self):
+        super().__del__()
+        self._remove_folder()
