@@ -2,7 +2,7 @@
 
 Every loader returns X with one example per column and Y as a row vector:
 
-    X (n_x, m) float64,    Y (1, m) int
+    X (n_x, m) float64,    Y (1, m) int (class labels) or float64 (regression targets)
 
 Labels are {-1, +1} where the perceptron or Adaline uses them and {0, 1}
 where logistic regression or the shallow network does. Everything random
@@ -14,6 +14,7 @@ takes a seed, so two calls with the same arguments return the same arrays.
     noisy_xor          XOR corners plus Gaussian noise, X (2, m), Y in {0, 1}
     shirt_sizes        chest size in cm -> shirt size M (0) or L (1), X (1, m)
     two_blobs          two Gaussian clusters, X (2, m), Y in {0, 1}
+    apartment_prices   surface and distance to the station -> price in millions, X (2, m), Y float
 """
 from importlib.resources import files
 
@@ -113,3 +114,35 @@ def two_blobs(m=200, seed=0, separation=4.0, noise=1.0):
     X = centres + rng.normal(scale=noise, size=(2, m))
     order = rng.permutation(m)
     return X[:, order], _as_row(labels[order])
+
+
+def _average_apartment_price(surface, distance):
+    """The average price in whole units: 100000 + 14373 per m² + 1286 per metre closer than 1000 m."""
+    return 100000 + 14373 * surface + (1000 - distance) * 1286
+
+
+def apartment_price_rule(surface, distance):
+    """The average price in millions, which apartment_prices varies by up to 10% either way."""
+    return _average_apartment_price(surface, distance) / 1e6
+
+
+def apartment_prices(m=100, seed=47, surfaces=(40.0, 200.0), distances=(50.0, 1000.0)):
+    """Made-up apartments: X (2, m) with surface [m²] and distance to the station [m], Y (1, m) price in millions.
+
+    Surfaces and distances are uniform on their ranges and rounded to 0.01; each price is
+    apartment_price_rule times a factor uniform on [0.9, 1.1), rounded to a whole unit before
+    the division by a million. All surfaces are drawn first, then all distances, then the
+    factors, so that seed 47 reproduces, draw for draw, the data set of the lecture notes
+    this example comes from (first apartment: 58.16 m², 572.97 m, price 1.581913).
+    """
+    _check_num_examples(m)
+    for name, (low, high) in (("surfaces", surfaces), ("distances", distances)):
+        if not low < high:
+            raise ValueError(f"{name} must be a range (low, high) with low < high, got {(low, high)!r}")
+    # The legacy generator, as in shirt_sizes: it is the one the lecture notes seeded.
+    rng = np.random.RandomState(seed)
+    surface = np.round(rng.uniform(*surfaces, size=m), 2)
+    distance = np.round(rng.uniform(*distances, size=m), 2)
+    factor = 1 + rng.uniform(-0.1, 0.1, size=m)
+    price = np.round(_average_apartment_price(surface, distance) * factor) / 1e6
+    return np.vstack([surface, distance]), price.reshape(1, m)

@@ -30,6 +30,14 @@ of stability on this uncentred data: the cost can jump for a few iterations
 before it recovers (0.5 is smooth but needs about twice the iterations).
 Assignment 4 therefore grades 5 hidden units trained on 2000 points: from any
 seed 0-4 they reach at least 95.1% on 10,000 held-out points.
+
+The lecture notes' XOR run starts instead from N(0, 1) weights *and* biases
+(scale=1.0, bias_scale=1.0): 3 tanh units, learning rate 1.0, 100 epochs, a cost
+from about 1.17 down to about 0.30. Their start was not seeded; NOTES_XOR_START_SEED
+is the seed (of 0-2999) whose curve and corner outputs on noisy_xor(seed=0) come
+closest to theirs, and from it the curve is much the same on other draws of the
+data. From other N(0, 1) starts it is not: the first cost is below 0.9 for more
+than half of them, and about one start in three is still above 0.35 after 100 epochs.
 """
 import numpy as np
 
@@ -38,6 +46,7 @@ from helpers.logistic import cost as cross_entropy
 from helpers.logistic import cost_from_logits
 
 PARAMETER_NAMES = ("W1", "b1", "W2", "b2")
+NOTES_XOR_START_SEED = 2320
 
 
 def layer_sizes(X, Y, num_hiddens):
@@ -45,20 +54,23 @@ def layer_sizes(X, Y, num_hiddens):
     return X.shape[0], num_hiddens, Y.shape[0]
 
 
-def initialize_parameters(n_x, n_h, n_y, seed=0, scale=0.01):
-    """Weights scale * N(0, 1) from np.random.default_rng(seed), biases zero.
+def initialize_parameters(n_x, n_h, n_y, seed=0, scale=0.01, bias_scale=0.0):
+    """Weights scale * N(0, 1) from np.random.default_rng(seed), biases bias_scale * N(0, 1) (zero by default).
 
     Random weights break the symmetry between hidden units (with equal weights
     they would all compute the same thing forever); small ones keep tanh and
-    the sigmoid away from their flat, slow-learning tails.
+    the sigmoid away from their flat, slow-learning tails. W1 and W2 are drawn
+    first, so bias_scale never changes the weights a seed gives.
     """
     rng = np.random.default_rng(seed)
-    return {
-        "W1": scale * rng.standard_normal((n_h, n_x)),
-        "b1": np.zeros((n_h, 1)),
-        "W2": scale * rng.standard_normal((n_y, n_h)),
-        "b2": np.zeros((n_y, 1)),
-    }
+    W1 = scale * rng.standard_normal((n_h, n_x))
+    W2 = scale * rng.standard_normal((n_y, n_h))
+    if bias_scale == 0:
+        b1, b2 = np.zeros((n_h, 1)), np.zeros((n_y, 1))
+    else:
+        b1 = bias_scale * rng.standard_normal((n_h, 1))
+        b2 = bias_scale * rng.standard_normal((n_y, 1))
+    return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
 
 
 def forward(X, params):
@@ -155,12 +167,13 @@ def train_step_loop(X, Y, params, learning_rate):
     return update_parameters(params, grads, learning_rate), cost_from_logits(cache["Z2"], Y), grads
 
 
-def fit(X, Y, num_hiddens, learning_rate=1.2, num_iterations=3000, seed=0, record_every=100):
-    """Full-batch gradient descent from initialize_parameters(seed); returns (params, costs).
+def fit(X, Y, num_hiddens, learning_rate=1.2, num_iterations=3000, seed=0, record_every=100,
+        scale=0.01, bias_scale=0.0):
+    """Full-batch gradient descent from initialize_parameters(seed, scale, bias_scale); returns (params, costs).
 
     costs holds the cost before iterations 0, record_every, 2 * record_every, ...
     """
-    params = initialize_parameters(*layer_sizes(X, Y, num_hiddens), seed=seed)
+    params = initialize_parameters(*layer_sizes(X, Y, num_hiddens), seed=seed, scale=scale, bias_scale=bias_scale)
     costs = []
     for iteration in range(num_iterations):
         params, step_cost, _ = train_step(X, Y, params, learning_rate)

@@ -102,7 +102,8 @@ def test_noisy_xor_is_reproducible_under_a_seed():
     assert not np.array_equal(X1, X3)
 
 
-@pytest.mark.parametrize("maker", [datasets.noisy_xor, datasets.shirt_sizes, datasets.two_blobs])
+@pytest.mark.parametrize("maker", [datasets.noisy_xor, datasets.shirt_sizes, datasets.two_blobs,
+                                   datasets.apartment_prices])
 @pytest.mark.parametrize("m", [0, -5, 2.5])
 def test_bad_number_of_examples_is_a_clear_error(maker, m):
     with pytest.raises(ValueError, match="number of examples"):
@@ -169,3 +170,37 @@ def test_two_blobs_centres_lie_separation_apart_and_are_almost_separable():
     assert np.allclose(centre_gap, 4.0 / np.sqrt(2.0), atol=0.1)
     accuracy = np.mean((X[0] + X[1] > 0).astype(int) == Y[0])
     assert accuracy > 0.95
+
+
+def test_apartment_prices_shapes_and_ranges():
+    X, Y = datasets.apartment_prices()
+    assert X.shape == (2, 100) and X.dtype == np.float64
+    assert Y.shape == (1, 100) and Y.dtype == np.float64
+    surface, distance = X
+    assert np.all((surface >= 40.0) & (surface <= 200.0))
+    assert np.all((distance >= 50.0) & (distance <= 1000.0))
+    assert np.allclose(X * 100, np.round(X * 100)), "surfaces and distances are rounded to 0.01"
+    average = datasets.apartment_price_rule(surface, distance)
+    assert np.all(np.abs(Y[0] / average - 1) <= 0.1 + 1e-6), "prices vary by at most 10% around the rule"
+
+
+def test_apartment_prices_reproduce_the_published_data_set():
+    X, Y = datasets.apartment_prices()
+    assert np.array_equal(X[0, :3], [58.16, 195.92, 156.6])
+    assert np.array_equal(X[1, :3], [572.97, 809.8, 349.04])
+    published_first_ten = [1.581913, 3.450274, 2.978769, 2.808258, 2.556398,
+                           3.023983, 3.099523, 2.121069, 3.136544, 1.273443]
+    assert np.allclose(Y[0, :10], published_first_ten, rtol=0, atol=1e-12)
+
+
+def test_apartment_prices_follow_their_arguments_and_seed():
+    X, Y = datasets.apartment_prices(m=500, seed=3, surfaces=(20.0, 30.0), distances=(10.0, 20.0))
+    assert X.shape == (2, 500) and Y.shape == (1, 500)
+    assert np.all((X[0] >= 20.0) & (X[0] <= 30.0)) and np.all((X[1] >= 10.0) & (X[1] <= 20.0))
+    X_again, Y_again = datasets.apartment_prices(m=500, seed=3, surfaces=(20.0, 30.0), distances=(10.0, 20.0))
+    assert np.array_equal(X, X_again) and np.array_equal(Y, Y_again)
+
+
+def test_apartment_prices_rejects_an_empty_range():
+    with pytest.raises(ValueError, match="distances must be a range"):
+        datasets.apartment_prices(distances=(1000.0, 50.0))
