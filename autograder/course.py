@@ -5,6 +5,8 @@ from pathlib import Path
 
 from traitlets.config import Config
 
+from helpers import STUDENT_MODULES
+
 COURSE_ID = "nn-first-principles"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIR = REPO_ROOT / "source"
@@ -45,8 +47,11 @@ class Limits:
     sandboxed: bool = True                         # False only for trusted code (--no-sandbox)
 
 
-def nbgrader_config(root, db_url=None, source_dir=SOURCE_DIR, release_dir=None, limits=Limits()):
-    """nbgrader settings for a course rooted at root (source/ may live elsewhere)."""
+def nbgrader_config(root, db_url=None, source_dir=SOURCE_DIR, release_dir=None, limits=Limits(), trusted_tests=True):
+    """nbgrader settings for a course rooted at root (source/ may live elsewhere).
+
+    trusted_tests=False runs test cells in the student's kernel, as nbgrader does by default: only for
+    comparing the two (tests/test_autograde_end_to_end.py), never for grading students."""
     config = Config()
     config.CourseDirectory.root = str(root)
     config.CourseDirectory.course_id = COURSE_ID
@@ -65,6 +70,9 @@ def nbgrader_config(root, db_url=None, source_dir=SOURCE_DIR, release_dir=None, 
     config.ResilientExecute.kernel_manager_class = "autograder.sandbox.SandboxedKernelManager"
     for name in ("sandboxed", "memory_bytes", "max_processes", "max_file_bytes", "cpu_seconds", "scratch_bytes"):
         config.SandboxedKernelManager[name] = getattr(limits, name)
+    # Test cells run in the trusted grader (autograder/trusted.py): the kernel gets no reference to call.
+    config.ResilientExecute.trusted_tests = trusted_tests
+    config.SandboxedKernelManager.helpers_modules = list(STUDENT_MODULES) if trusted_tests else None
     config.LimitOutput.max_lines = limits.max_output_lines
     # A test cell a student deleted is put back and run, rather than left ungraded.
     config.OverwriteCells.add_missing_cells = True

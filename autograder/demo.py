@@ -53,7 +53,8 @@ def plan_cohort(students, assignments, variant_names):
     """{(student, assignment): variant}: each student a different mix across assignments."""
     chosen = {}
     for a, assignment in enumerate(assignments):
-        fixtures = [name for name in variant_names[assignment] if name not in ("solutions", "blank")]
+        fixtures = [name for name in variant_names[assignment]
+                    if name not in ("solutions", "blank") and not name.startswith(submissions.TRICKS)]
         for s, student in enumerate(students):
             slot = SCHEDULE[(s + 3 * a) % len(SCHEDULE)]
             if isinstance(slot, int):

@@ -7,6 +7,7 @@ notebook (a cell stopped by the time limit, a dead kernel, input(), sys.exit()..
 import re
 
 from autograder import preprocessors
+from helpers import grading
 
 HARMLESS = "not counted"  # in every sentence about something that cost no points
 
@@ -76,7 +77,16 @@ def from_outputs(notebook, limits):
             if kind == "stderr":
                 problems.append(f"test cell '{name}' wrote to stderr, which scores it 0" if is_test else
                                 f"'{name}' wrote warnings or errors to stderr ({HARMLESS} in the grade)")
-            if is_test and re.search(r"^note: `\w+` (raised \w*Warning|wrote to stderr)", text, re.MULTILINE):
+            result = output.get("data", {}).get(grading.RESULT_MIMETYPE)
+            # A call of the student's code that raised while a test cell ran in the trusted grader.
+            raised = {row.get("raised") for row in result.get("rows", []) if isinstance(row, dict)} \
+                if isinstance(result, dict) else set()
+            if "SystemExit" in raised:
+                problems.append(f"'{name}' calls sys.exit() or exit()")
+            if "StdinNotImplementedError" in raised:
+                problems.append(f"'{name}' calls input(), which nobody can answer while grading")
+            if is_test and isinstance(result, dict) and any(
+                    isinstance(note, dict) and note.get("kind") in ("warning", "stderr") for note in result.get("notes", [])):
                 problems.append(f"the code tested in '{name}' printed warnings (caught by the test, {HARMLESS})")
     return problems
 

@@ -2,8 +2,8 @@
 
 The HTML file is self-contained (inline CSS and SVG): a table of every student's score
 per assignment and exercise, a histogram of total scores, the pass rate of every graded
-cell (hardest first), the mistakes the grading toolkit diagnosed most often (its
-"FAIL <check>: <diagnosis>" lines in the autograded notebooks), and the submissions
+cell (hardest first), the mistakes the grading toolkit diagnosed most often (read from
+the test cells' results as data, helpers.grading.RESULT_MIMETYPE), and the submissions
 that had problems, with what happened to each (harmless remarks apart, as notes).
 """
 import collections
@@ -11,7 +11,6 @@ import datetime
 import html
 import io
 import json
-import re
 from dataclasses import dataclass, field
 
 import nbformat
@@ -20,14 +19,10 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.plugins import CsvExportPlugin
 
 from autograder import problems
+from helpers import grading
 from autograder.course import COURSE_ID
 from autograder.grade import journal_of
 
-FAIL_LINE = re.compile(r"^FAIL (?P<check>.+?): (?P<diagnosis>.+)$", re.MULTILINE)
-NUMBER = re.compile(r"\d+(\.\d+)?(e[+-]?\d+)?")  # masked, so that one mistake on many shapes counts once
-# Not diagnoses: a consequence of an earlier failed row, no attempt at all, or the toolkit's "don't know".
-NOT_MISTAKES = ("not computed (see the failed call above)", "is not implemented yet")
-UNDIAGNOSED = "wrong values."
 TOP_MISTAKES = 25
 COLLECT_PROBLEMS = "collect-problems.json"
 
@@ -52,19 +47,27 @@ class Grades:
         return sum(self.totals.get((student, assignment), (0.0, 0.0))[0] for assignment in self.assignments)
 
 
-def diagnosed_mistakes(notebook):
-    """{(grade_id, diagnosis)} the toolkit printed in the test cells of an autograded notebook."""
-    found = set()
+def check_results(notebook):
+    """[(grade_id, the table as data)] of every test cell's result in an autograded notebook."""
+    found = []
     for cell in notebook.cells:
-        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if cell.cell_type != "code" or not cell.metadata.get("nbgrader", {}).get("grade"):
+        if cell.cell_type != "code" or not cell.get("metadata", {}).get("nbgrader", {}).get("grade"):
             continue
         for output in cell.get("outputs", []):
-            text = output.get("text", "") + str(output.get("data", {}).get("text/plain", ""))
-            for match in FAIL_LINE.finditer(text):
-                diagnosis = match["diagnosis"].strip()
-                if diagnosis != UNDIAGNOSED and not any(phrase in diagnosis for phrase in NOT_MISTAKES):
-                    found.add((grade_id, diagnosis))
+            data = output.get("data", {}).get(grading.RESULT_MIMETYPE)
+            if isinstance(data, dict):
+                found.append((cell.metadata.nbgrader.get("grade_id"), data))
+    return found
+
+
+def diagnosed_mistakes(notebook):
+    """{(grade_id, mistake key): a diagnosis} of the named mistakes in the test cells' results of a notebook
+    (the key is the same for one mistake seen at several shapes, so that it counts once)."""
+    found = {}
+    for grade_id, data in check_results(notebook):
+        for row in data.get("rows", []):
+            if isinstance(row, dict) and row.get("kind") == "mistake" and row.get("mistake_key"):
+                found.setdefault((grade_id, str(row["mistake_key"])), str(row.get("diagnosis", "")))
     return found
 
 
@@ -94,8 +97,8 @@ def read_grades(course, assignments=None):
                     grades.problems.append((student, assignment.name, sentence))
                 kinds = {}
                 for path in sorted((course.autograded / student / assignment.name).glob("*.ipynb")):
-                    for cell, diagnosis in sorted(diagnosed_mistakes(nbformat.read(path, as_version=4))):
-                        kinds.setdefault((assignment.name, cell, NUMBER.sub("#", diagnosis)), diagnosis)
+                    for (cell, key), diagnosis in sorted(diagnosed_mistakes(nbformat.read(path, as_version=4)).items()):
+                        kinds.setdefault((assignment.name, cell, key), diagnosis)
                 for kind, diagnosis in kinds.items():
                     grades.mistakes[kind] += 1
                     grades.examples.setdefault(kind, diagnosis)

@@ -26,10 +26,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
+import zmq
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import Bool, Integer
+from traitlets import Bool, Integer, List, Unicode
 
 from autograder.course import CommandError
 
@@ -41,6 +43,8 @@ SCRATCH = "/tmp"
 WORK = "/tmp/work"  # the kernel's working folder: the student's files, read-only, and room for new ones
 # The longest Unix socket path is 107 bytes: the private folders live in a short /tmp path.
 SOCKET_FOLDER_ROOT = "/tmp"
+STALE_FOLDER_SECONDS = 300
+MAX_MESSAGE_BYTES = 128 * 2**20
 KERNEL_LOG_BYTES = 20_000  # of the kernel's own stdout/stderr, kept to explain a kernel that would not start
 PATH_INSIDE = "/usr/local/bin:/usr/bin:/bin"
 
@@ -74,13 +78,17 @@ def _system_binds():
     return args
 
 
-def _package_binds():
+def _package_binds(helpers_modules=None):
     """The Python that runs the kernel, the environment's packages and `helpers` (an editable install points
-    at the repository's folder: only that package is bound, never the course folder around it)."""
+    at the repository's folder: only that package is bound, never the course folder around it). With
+    helpers_modules, only those modules of helpers (and its data) are there: while the test cells run in
+    the trusted grader, the reference implementation has no business in the sandbox."""
     import helpers
 
-    needed = [Path(sys.base_prefix), Path(sys.prefix), Path(os.path.realpath(sys.executable)).parent.parent,
-              Path(helpers.__file__).resolve().parent]
+    package = Path(helpers.__file__).resolve().parent
+    needed = [Path(sys.base_prefix), Path(sys.prefix), Path(os.path.realpath(sys.executable)).parent.parent]
+    if helpers_modules is None:
+        needed.append(package)
     folders = []
     for folder in sorted({path.resolve() for path in needed}, key=lambda path: len(path.parts)):
         if str(folder).startswith("/usr/") or any(folder.is_relative_to(outer) for outer in folders):
@@ -90,7 +98,11 @@ def _package_binds():
     prefix = Path(sys.prefix)
     if prefix != prefix.resolve():
         folders.append(prefix)
-    return [arg for folder in folders for arg in ("--ro-bind", str(folder.resolve()), str(folder))]
+    binds = [arg for folder in folders for arg in ("--ro-bind", str(folder.resolve()), str(folder))]
+    if helpers_modules is not None and not any(package.is_relative_to(folder) for folder in folders):
+        for name in ["__init__.py", "data", *(f"{module}.py" for module in helpers_modules)]:
+            binds += ["--ro-bind", str(package / name), str(package / name)]
+    return binds
 
 
 def _with_open_parents(args):
@@ -116,7 +128,7 @@ def limit_command(limits):
     return args + ["--"]
 
 
-def bwrap_command(kernel_cmd, socket_folder, work_files, limits, uid=None):
+def bwrap_command(kernel_cmd, socket_folder, work_files, limits, uid=None, helpers_modules=None):
     """The command that runs kernel_cmd in a fresh sandbox (see the module's docstring).
 
     work_files: host paths bound read-only into the working folder; uid: the unprivileged uid to switch
@@ -129,7 +141,7 @@ def bwrap_command(kernel_cmd, socket_folder, work_files, limits, uid=None):
     else:
         # bwrap keeps these two for setpriv, which drops them with everything else when it changes user.
         args += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
-    args += _with_open_parents(_system_binds() + _package_binds())
+    args += _with_open_parents(_system_binds() + _package_binds(helpers_modules))
     args += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev",
              "--size", str(limits.scratch_bytes), "--perms", "1777", "--tmpfs", SCRATCH,
              "--perms", "0777", "--dir", WORK]
@@ -171,7 +183,49 @@ def remove_socket_folder(folder):
         os.chmod(os.path.dirname(path), 0o700)
         function(path)
 
-    shutil.rmtree(folder, onerror=writable_then_retry)
+    if Path(folder).exists():
+        shutil.rmtree(folder, onerror=writable_then_retry)
+
+
+def reap_orphans():
+    """Kill sandboxes whose grader died before they did, and remove their folders.
+
+    bwrap --die-with-parent ties a sandbox to the process that started it, but a grader
+    killed while bwrap is still setting the sandbox up can leave its inner process (the
+    namespace's first process, which takes every other one with it) behind, adopted by
+    init. A live sandbox's bwrap is always the child of a grader, so one adopted by init
+    whose socket folder is one of ours is an orphan: nothing else looks like that.
+    """
+    in_use = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            words = (entry / "cmdline").read_bytes().split(b"\0")
+            in_use.update(word.decode(errors="replace") for word in words
+                          if word.startswith(f"{SOCKET_FOLDER_ROOT}/nnk-".encode()))
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if parent != 1 or not words or not words[0].endswith(b"bwrap") or b"--unshare-pid" not in words:
+            continue
+        folders = [word.decode(errors="replace") for word in words
+                   if word.startswith(f"{SOCKET_FOLDER_ROOT}/nnk-".encode())]
+        if not folders:
+            continue
+        try:
+            os.kill(int(entry.name), 9)
+        except OSError:
+            continue
+        in_use -= set(folders)
+    # A folder no sandbox uses any more, left by a grader that was killed (a new one may not be in use yet).
+    for folder in Path(SOCKET_FOLDER_ROOT).glob("nnk-*"):
+        try:
+            stale = str(folder) not in in_use and time.time() - folder.stat().st_mtime > STALE_FOLDER_SECONDS
+        except OSError:
+            continue
+        if stale:
+            remove_socket_folder(folder)
 
 
 @functools.lru_cache(maxsize=None)
@@ -209,6 +263,8 @@ class SandboxedKernelManager(AsyncKernelManager):
     max_file_bytes = Integer(64 * 2**20, help="Largest file the kernel may write.").tag(config=True)
     cpu_seconds = Integer(1800, help="CPU time of the kernel process.").tag(config=True)
     scratch_bytes = Integer(256 * 2**20, help="Size of the kernel's writable /tmp.").tag(config=True)
+    helpers_modules = List(Unicode(), default_value=None, allow_none=True,
+                           help="The only modules of helpers in the sandbox (None: all of them).").tag(config=True)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -237,16 +293,21 @@ class SandboxedKernelManager(AsyncKernelManager):
             kernel_cmd, kw = await super()._async_pre_start_kernel(**kw)
             return limit_command(self._limits()) + kernel_cmd, {**kw, "cwd": cwd}
         check_available()
+        reap_orphans()
         self._remove_folder()
         uid = sandbox_uid() if is_root() else None
         self._socket_folder = make_socket_folder(uid)
         self.ip = str(self._socket_folder / "k")
         self.connection_file = str(self._socket_folder / "connection.json")
         kernel_cmd, kw = await super()._async_pre_start_kernel(**kw)
+        # No message from the kernel may be larger than this: a peer that sends one is cut off rather than
+        # making the grader allocate whatever the student's process chose to send.
+        self.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
         if uid is not None:
             os.chown(self.connection_file, uid, uid)
         work_files = sorted(Path(cwd).iterdir()) if cwd and Path(cwd).is_dir() else []
-        command = bwrap_command(kernel_cmd, self._socket_folder, work_files, self._limits(), uid)
+        command = bwrap_command(kernel_cmd, self._socket_folder, work_files, self._limits(), uid,
+                                self.helpers_modules)
         # The kernel's own stdout and stderr (not the cells': those go over ZMQ) go to a small file of its
         # own: never to the grader's log, which one kernel could otherwise fill for all the others.
         self._kernel_log = open(self._socket_folder / "kernel.log", "wb")

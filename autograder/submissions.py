@@ -20,6 +20,10 @@ from pathlib import Path
 import nbformat
 
 EXPECT_LINE = re.compile(r"^# expect:(?P<scores>.*)$", re.MULTILINE)
+# Fixtures that attack the grader, or solve an exercise in an unusual but correct way: they test the
+# grader, and stay out of the synthetic classes of the demo and the benchmark (typical mistakes only).
+TRICKS = ("attack_", "correct_")
+START_FROM_SOLUTIONS = re.compile(r"^# start from: solutions\s*$", re.MULTILINE)
 FIXTURE_MARKER = re.compile(r"^# %% grade_id: (?P<grade_id>\S+)\s*$", re.MULTILINE)
 SOLUTION_MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)
 
@@ -32,12 +36,16 @@ def is_answer_cell(cell):
     return bool(cell.get("metadata", {}).get("nbgrader", {}).get("solution"))
 
 
-def read_fixture(path):
-    """{grade_id: code} from a fixture file."""
+def read_fixture(path, solutions=None):
+    """{grade_id: code} from a fixture file. A fixture with the line `# start from: solutions` changes only the
+    cells it names: given the instructor's solutions, the other answer cells get those."""
     text = Path(path).read_text()
     parts = FIXTURE_MARKER.split(text)
     # parts = [preamble, id1, code1, id2, code2, ...]
-    return {parts[i]: parts[i + 1].strip("\n") for i in range(1, len(parts), 2)}
+    cells = {parts[i]: parts[i + 1].strip("\n") for i in range(1, len(parts), 2)}
+    if solutions is not None and START_FROM_SOLUTIONS.search(parts[0]):
+        return {**solutions, **cells}
+    return cells
 
 
 def read_expected_scores(path):
@@ -87,7 +95,8 @@ def variants(source_notebook, fixtures_folder):
     answer_cells = {grade_id(cell) for cell in source_notebook.cells if is_answer_cell(cell)}
     found = {"solutions": solutions(source_notebook), "blank": {}}
     for path in fixture_files(fixtures_folder):
-        found[path.stem] = {cell: code for cell, code in read_fixture(path).items() if cell in answer_cells}
+        found[path.stem] = {cell: code for cell, code in read_fixture(path, found["solutions"]).items()
+                            if cell in answer_cells}
     return found
 
 

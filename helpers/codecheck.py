@@ -22,6 +22,8 @@ import time
 import types
 import warnings
 
+from helpers import notebook_loops, place
+
 _STATEMENTS = {ast.For: "a for loop", ast.AsyncFor: "an async for loop", ast.While: "a while loop"}
 _EXPRESSIONS = {ast.ListComp: "a list comprehension", ast.SetComp: "a set comprehension",
                 ast.DictComp: "a dict comprehension", ast.GeneratorExp: "a generator expression"}
@@ -112,16 +114,30 @@ def find_loops(function, follow_calls=True):
     return found
 
 
+def _in_notebook(function):
+    """True for a function of the notebook (the student's kernel's, or one called from the trusted grader)."""
+    return getattr(function, "remote", False) or getattr(function, "__module__", None) == "__main__"
+
+
 def loop_message(function, follow_calls=True):
-    """'' if function has no Python loop; otherwise a sentence that names the lines to rewrite."""
+    """'' if function has no Python loop; otherwise a sentence that names the lines to rewrite.
+
+    A notebook's function is read from the cells the kernel ran (helpers/notebook_loops.py), everything it
+    calls included; any other function from its own source file.
+    """
     name = getattr(function, "__name__", repr(function))
-    try:
-        loops = find_loops(function, follow_calls=follow_calls)
-    except SourceUnavailable as error:
-        return str(error)
+    if _in_notebook(function):
+        loops, reason = notebook_loops.loop_report(name, place.current().sources())
+        if reason:
+            return f"{reason}."
+    else:
+        try:
+            loops = find_loops(function, follow_calls=follow_calls)
+        except SourceUnavailable as error:
+            return str(error)
     if not loops:
         return ""
-    named = "; ".join(f"{description} at line {line}: `{text}`" for line, description, text in loops[:MAX_NAMED_LINES])
+    named = "; ".join(f"{description} at {_at(line)}: `{text}`" for line, description, text in loops[:MAX_NAMED_LINES])
     more = len(loops) - MAX_NAMED_LINES
     extra = f"; and {more} more" if more > 0 else ""
     if len(loops) == 1:
@@ -131,31 +147,39 @@ def loop_message(function, follow_calls=True):
             "on whole arrays (matrix products, sums over an axis, broadcasting).")
 
 
-def _batch_seconds(function, args, calls):
+def _at(line):
+    return line if isinstance(line, str) else f"line {line}"
+
+
+def _batch_seconds(function, fresh_args, calls):
+    inputs = [fresh_args() for _ in range(calls)]  # made before the clock starts
     start = time.perf_counter()
-    for _ in range(calls):
+    for args in inputs:
         function(*args)
     return time.perf_counter() - start
 
 
 def speedup(slow, fast, args, repeats=7, min_batch_seconds=0.02):
-    """How many times faster fast(*args) runs than slow(*args): the ratio of their median times per call.
+    """How many times faster fast runs than slow: the ratio of their median times per call.
 
-    Each of the repeats times one batch of slow calls and then one batch of fast
-    calls, so that a machine busy with other work slows both alike, and the
-    median ignores the odd interrupted batch. A batch makes enough calls to
-    last about min_batch_seconds, which keeps the clock's resolution out of
-    the result. Warnings and stderr output of the calls are swallowed: they
-    were reported when the functions were first checked, and a notebook cell
-    that writes to stderr scores zero.
+    args is a tuple, or a function that returns fresh arguments: then every call gets
+    its own, so that remembering an earlier answer gains nothing. Each of the repeats
+    times one batch of slow calls and then one batch of fast calls, so that a machine
+    busy with other work slows both alike, and the median ignores the odd interrupted
+    batch. A batch makes enough calls to last about min_batch_seconds, which keeps the
+    clock's resolution out of the result. The clock is the process's that calls this:
+    while autograding, the trusted grader's, which a student's code cannot touch.
+    Warnings and stderr output of the calls are swallowed: they were reported when the
+    functions were first checked, and a notebook cell that writes to stderr scores zero.
     """
+    fresh = args if callable(args) else (lambda: args)
     with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
         warnings.simplefilter("ignore")
         # the first call also warms up caches
-        slow_calls, fast_calls = (max(1, math.ceil(min_batch_seconds / max(_batch_seconds(function, args, 1), 1e-9)))
+        slow_calls, fast_calls = (max(1, math.ceil(min_batch_seconds / max(_batch_seconds(function, fresh, 1), 1e-9)))
                                   for function in (slow, fast))
         slow_times, fast_times = [], []
         for _ in range(repeats):
-            slow_times.append(_batch_seconds(slow, args, slow_calls) / slow_calls)
-            fast_times.append(_batch_seconds(fast, args, fast_calls) / fast_calls)
+            slow_times.append(_batch_seconds(slow, fresh, slow_calls) / slow_calls)
+            fast_times.append(_batch_seconds(fast, fresh, fast_calls) / fast_calls)
     return statistics.median(slow_times) / statistics.median(fast_times)

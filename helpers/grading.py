@@ -16,18 +16,15 @@ before values, and values are compared as plain float64 arrays, never with ==.
 Warnings and stderr output from the student's code are captured and shown as
 notes, because nbgrader scores a test cell zero if it writes to stderr.
 """
-import contextlib
 import copy
-import io
 import numbers
-import traceback
 import types
-import warnings
 from dataclasses import dataclass, field
 from html import escape
 
 import numpy as np
 
+from helpers import agent, place
 from helpers.gradcheck import norm_relative_error, numerical_gradient, relative_error
 
 DEFAULT_RTOL = 1e-6
@@ -35,6 +32,13 @@ DEFAULT_RTOL = 1e-6
 # float64; 1e-6 leaves room for badly scaled costs and still catches any real mistake.
 GRADCHECK_RTOL = 1e-6
 MAX_PREVIEW_SIZE = 6
+NOT_COMPUTED = "not computed (see the failed call above)."
+UNDIAGNOSED = "wrong values."
+# The table as data, beside its HTML and text, for the report (autograder/report.py) and the problems list.
+RESULT_MIMETYPE = "application/vnd.nn-course.check+json"
+# kind of a row: passed; mistake (a diagnosis of the answer); undiagnosed (wrong, no diagnosis); consequence (of an
+# earlier failed row); not_implemented; lost (the grader could not read something: not the answer's fault).
+RESULT_KINDS = ("passed", "mistake", "undiagnosed", "consequence", "not_implemented", "lost")
 
 
 class _Missing:
@@ -59,6 +63,32 @@ class Row:
     diagnosis: str = ""
     expected_preview: str = ""
     got_preview: str = ""
+    lost: bool = False  # failed for a reason outside the student's answer (the grader could not read something)
+    raised: str = ""    # for a failed call: the exception's class name
+
+    @property
+    def kind(self):
+        """What a failing row says about the answer, for the report: a named mistake, or not (see RESULT_KINDS)."""
+        if self.passed:
+            return "passed"
+        if self.lost:
+            return "lost"
+        if self.diagnosis.startswith(NOT_COMPUTED):
+            return "consequence"
+        if "is not implemented yet" in self.diagnosis:
+            return "not_implemented"
+        if self.diagnosis == UNDIAGNOSED:
+            return "undiagnosed"
+        return "mistake"
+
+    @property
+    def output(self):
+        """The row's name without its [case]."""
+        return self.name.split(" [")[0]
+
+    @property
+    def case(self):
+        return self.name[len(self.output) + 2:-1] if " [" in self.name else ""
 
 
 @dataclass
@@ -69,6 +99,9 @@ class Check:
     rtol: float = DEFAULT_RTOL
     rows: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    note_kinds: dict = field(default_factory=dict)  # {note: "warning" | "stderr"} for notes about side output
+    earned: float | None = None                     # set by points()
+    possible: float | None = None
 
     # -- running the student's code ------------------------------------------------
 
@@ -79,49 +112,61 @@ class Check:
         reference versions, swapped in for the duration of the call, so that a
         mistake in one function is not counted again in the functions that use it.
         A call that raises, or returns the wrong number of values, adds a failing
-        row and returns placeholders, so the remaining checks still run.
+        row and returns placeholders, so the remaining checks still run. Where the
+        call runs (the student's kernel, or the sandbox while autograding) is the
+        current place's business (helpers/place.py).
         """
         name = getattr(function, "__name__", repr(function))
         if not callable(function):
             return self._call_failed(name, outputs, f"`{name}` is not a function: it is a {type(function).__name__}.")
-        reference_use = _calls_reference(function, exclude=set(using or ()))
-        if reference_use:
-            return self._call_failed(
-                name, outputs,
-                f"`{name}` uses the course's reference implementation ({reference_use}); "
-                "write the computation yourself with NumPy.")
-        stderr, caught = io.StringIO(), []
-        try:
-            with _swapped_globals(function, using or {}), warnings.catch_warnings(record=True) as caught, \
-                    contextlib.redirect_stderr(stderr):
-                warnings.simplefilter("always")
-                result = function(*copy.deepcopy(args))
-        except NotImplementedError:
-            return self._call_failed(name, outputs, f"`{name}` is not implemented yet: replace `raise NotImplementedError()` with your code.")
-        except Exception as error:  # the student's bug, reported instead of crashing the cell
-            return self._call_failed(name, outputs, f"`{name}` raised {_describe_exception(error)}")
-        finally:
-            self._note_side_output(name, caught, stderr.getvalue())
+        where = place.current()
+        if not getattr(function, "remote", False):
+            reference_use = _calls_reference(function, exclude=set(using or ()))
+            if reference_use:
+                return self._call_failed(
+                    name, outputs,
+                    f"`{name}` uses the course's reference implementation ({reference_use}); "
+                    "write the computation yourself with NumPy.")
+        # A student's function runs where the current place says; a test cell's own helper (which may call
+        # student functions in turn) always runs right here.
+        runner = where if getattr(function, "remote", False) or not where.remote else place.InKernel()
+        outcome = runner.call(function, copy.deepcopy(args), {}, dict(using or {}))
+        self._note_side_output(name, outcome.warnings, outcome.stderr)
+        if outcome.lost:
+            return self._call_failed(name, outputs, f"`{name}` could not be graded: {outcome.lost} (the grader's "
+                                                    "failure, not your answer's: only this call's rows count)",
+                                     lost=True)
+        if outcome.not_implemented:
+            return self._call_failed(name, outputs, f"`{name}` is not implemented yet: replace "
+                                                    "`raise NotImplementedError()` with your code.")
+        if outcome.error:
+            return self._call_failed(name, outputs, f"`{name}` raised {outcome.error}", raised=outcome.raised)
+        result = outcome.value
+        if isinstance(result, agent.Unsupported):
+            return self._call_failed(name, outputs, f"`{name}` returned {result.type_name} object, which is not "
+                                                    "data: return NumPy arrays, numbers, tuples, lists or dicts.")
         if len(outputs) == 1:
             return (result,)
-        if not isinstance(result, tuple) or len(result) != len(outputs):
-            got = f"{len(result)} values" if isinstance(result, tuple) else f"one {type(result).__name__}"
+        # The exercises say "return (w, b)": a list of the right values is just as right.
+        if not isinstance(result, (tuple, list)) or len(result) != len(outputs):
+            got = f"{len(result)} values" if isinstance(result, (tuple, list)) else f"one {type(result).__name__}"
             return self._call_failed(
                 name, outputs,
-                f"`{name}` must return {len(outputs)} values ({', '.join(outputs)}) as a tuple, but returned {got}.")
-        return result
+                f"`{name}` must return {len(outputs)} values ({', '.join(outputs)}), but returned {got}.")
+        return tuple(result)
 
-    def _call_failed(self, name, outputs, reason):
-        self.rows.append(Row(name=f"call {name}", passed=False, diagnosis=reason))
+    def _call_failed(self, name, outputs, reason, lost=False, raised=""):
+        self.rows.append(Row(name=f"call {name}", passed=False, diagnosis=reason, lost=lost, raised=raised))
         return tuple(_Missing(reason) for _ in outputs)
 
     def _note_side_output(self, name, caught, stderr_text):
-        messages = [f"`{name}` raised {warning.category.__name__}: {warning.message}" for warning in caught]
+        messages = [(f"`{name}` raised {warning}", "warning") for warning in caught]
         if stderr_text.strip():
-            messages.append(f"`{name}` wrote to stderr: {stderr_text.strip()[:300]}")
-        for message in dict.fromkeys(messages):  # once each, in order: one bad cost can warn dozens of times
+            messages.append((f"`{name}` wrote to stderr: {stderr_text.strip()[:300]}", "stderr"))
+        for message, kind in dict.fromkeys(messages):  # once each, in order: one bad cost can warn dozens of times
             if message not in self.notes:
                 self.notes.append(message)
+                self.note_kinds[message] = kind
 
     # -- comparisons ---------------------------------------------------------------
 
@@ -133,7 +178,7 @@ class Check:
         self.rows.append(row)
         if isinstance(got, _Missing):
             row.got_shape = "-"
-            row.diagnosis = "not computed (see the failed call above)."
+            row.diagnosis = NOT_COMPUTED
             return False
         got_array, type_problem = _as_number_array(got, expected)
         if type_problem:
@@ -155,7 +200,7 @@ class Check:
         row.error = measure(got_array, expected_array)
         row.passed = row.error <= rtol
         if not row.passed:
-            row.diagnosis = _diagnose(got_array, expected_array, mistakes, m, rtol) or "wrong values."
+            row.diagnosis = _diagnose(got_array, expected_array, mistakes, m, rtol) or UNDIAGNOSED
         return row.passed
 
     def function(self, student, reference, args, outputs=("result",), using=None, mistakes=None, m=None, case=""):
@@ -211,9 +256,11 @@ class Check:
         covered = {id(row) for rows in groups.values() for row in rows}
         earned = sum(weight for name, weight in weights.items()
                      if groups[name] and all(row.passed for row in groups[name]))
-        if any(not row.passed and id(row) not in covered for row in self.rows):
+        # A failing row no weight covers costs everything, unless the grader failed there, not the answer.
+        if any(not row.passed and not row.lost and id(row) not in covered for row in self.rows):
             earned = 0
         self.notes.append(f"points for this cell: {earned:g} of {sum(weights.values()):g}")
+        self.earned, self.possible = float(earned), float(sum(weights.values()))
         _show(self)
         return float(earned)
 
@@ -357,16 +404,6 @@ def _mistakes_by_output(mistakes, outputs):
 # -- the student's code ---------------------------------------------------------------
 
 
-def _describe_exception(error):
-    """'ValueError: message (line 3: `code`)', pointing at the student's own frame."""
-    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename != __file__]
-    where = ""
-    if frames:
-        frame = frames[-1]
-        where = f" at line {frame.lineno} of `{frame.name}`" + (f": `{frame.line.strip()}`" if frame.line else "")
-    return f"{type(error).__name__}: {error}{where}."
-
-
 def _referenced_names(code):
     names = set(code.co_names)
     for const in code.co_consts:
@@ -400,25 +437,6 @@ def _calls_reference(function, exclude):
             if isinstance(value, types.ModuleType) or callable(value):
                 return f"`{name}` from {module}"
     return ""
-
-
-@contextlib.contextmanager
-def _swapped_globals(function, replacements):
-    namespace = getattr(function, "__globals__", None)
-    if not replacements or namespace is None:
-        yield
-        return
-    missing = object()
-    saved = {name: namespace.get(name, missing) for name in replacements}
-    namespace.update(replacements)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is missing:
-                namespace.pop(name, None)
-            else:
-                namespace[name] = value
 
 
 # -- rendering ------------------------------------------------------------------------
@@ -473,13 +491,24 @@ def render_html(check):
             + (f"<ul>{notes}</ul>" if notes else "") + "</div>")
 
 
+def _mistake_key(row):
+    """One key for one kind of mistake, whatever the shapes and sizes it was seen at ('# times too large')."""
+    if row.kind != "mistake":
+        return None
+    return f"{row.output}: " + "".join("#" if character.isdigit() else character for character in row.diagnosis)
+
+
+def as_data(check):
+    """The table as plain data (RESULT_MIMETYPE): what the report and the problems list read."""
+    return {"title": check.title, "passed": not check.failures, "earned": check.earned, "possible": check.possible,
+            "rows": [{"name": row.name, "output": row.output, "case": row.case, "expected_shape": row.expected_shape,
+                      "shape": row.got_shape,
+                      "error": row.error if row.error is None or np.isfinite(row.error) else None, "passed": row.passed, "kind": row.kind,
+                      "diagnosis": row.diagnosis, "mistake_key": _mistake_key(row), "raised": row.raised}
+                     for row in check.rows],
+            "notes": [{"text": note, "kind": check.note_kinds.get(note, "note")} for note in check.notes]}
+
+
 def _show(check):
-    try:
-        from IPython import get_ipython
-        from IPython.display import display
-    except ImportError:
-        get_ipython = None
-    if get_ipython is not None and get_ipython() is not None:
-        display({"text/plain": render_text(check), "text/html": render_html(check)}, raw=True)
-    else:
-        print(render_text(check))
+    place.current().show({"text/plain": render_text(check), "text/html": render_html(check),
+                          RESULT_MIMETYPE: as_data(check)})

@@ -5,6 +5,10 @@ students submit: the instructor's solutions (full marks), the untouched release
 (zero), and every hand-written fixture in tests/fixtures/submissions/<assignment>/,
 each of which states the score of every cell it must lose points on. `nbgrader
 autograde` grades them all, and the gradebook must hold exactly those scores.
+
+The same class is graded a second time with the test cells in the student's kernel
+(nbgrader's own way, as in JupyterLab's Validate): every cell must get the same points
+and the same table (the toolkit's result as data) both ways.
 """
 import shutil
 import subprocess
@@ -56,31 +60,67 @@ def nbgrader(course_root, *args):
     return result
 
 
-@pytest.fixture(scope="module")
-def gradebook(tmp_path_factory):
-    """One throwaway course holding every assignment, autograded once."""
-    root = tmp_path_factory.mktemp("course")
+def autograde_class(root, trusted_tests):
+    """A throwaway course holding every assignment and every fixture, autograded once."""
     shutil.copytree(SOURCE_DIR, root / "source")
     (root / "nbgrader_config.py").write_text(textwrap.dedent(f"""\
         from autograder.course import nbgrader_config
         c = get_config()
-        c.merge(nbgrader_config({str(root)!r}, source_dir={str(root / 'source')!r}))
+        c.merge(nbgrader_config({str(root)!r}, source_dir={str(root / 'source')!r}, trusted_tests={trusted_tests}))
         """))
     for assignment in ASSIGNMENTS:
         nbgrader(root, "generate_assignment", assignment, "--force")
         for path in release.notebooks(root / "source" / assignment):
             release_notebook = nbformat.read(root / "release" / assignment / path.name, as_version=4)
             answers = {"solutions": submissions.solutions(nbformat.read(path, as_version=4)), "untouched": {}}
-            answers.update({fixture.stem: submissions.read_fixture(fixture) for fixture in fixtures(assignment)})
+            answers.update({fixture.stem: submissions.read_fixture(fixture, answers["solutions"])
+                            for fixture in fixtures(assignment)})
             for student, cells in answers.items():
                 notebook = submissions.fill_answers(release_notebook, cells)
                 submissions.write_submission(notebook, root, student, assignment, path.name)
         nbgrader(root, "autograde", assignment, "--force")
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as book:
+    return root
+
+
+@pytest.fixture(scope="module")
+def graded_class(tmp_path_factory):
+    """The class graded the course's way: test cells in the trusted grader."""
+    return autograde_class(tmp_path_factory.mktemp("course"), trusted_tests=True)
+
+
+@pytest.fixture(scope="module")
+def gradebook(graded_class):
+    with Gradebook(f"sqlite:///{graded_class / 'gradebook.db'}") as book:
         yield book
 
 
+@pytest.fixture(scope="module")
+def graded_in_kernel(tmp_path_factory):
+    """The same class graded with the test cells in the student's kernel."""
+    return autograde_class(tmp_path_factory.mktemp("in_kernel"), trusted_tests=False)
+
+
+def cell_results(root, assignment, student):
+    """{(notebook, grade_id): (score, [the toolkit's tables as data])} of one autograded submission."""
+    from autograder.report import check_results
+
+    results = {}
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as book:
+        for path in sorted((root / "autograded" / student / assignment).glob("*.ipynb")):
+            tables = {}
+            for grade_id, data in check_results(nbformat.read(path, as_version=4)):
+                tables.setdefault(grade_id, []).append(data)
+            for notebook, cell in grade_cells(assignment):
+                if notebook == path.stem:
+                    results[notebook, cell] = (book.find_grade(cell, notebook, assignment, student).score,
+                                               tables.get(cell, []))
+    return results
+
+
 CASES = [(assignment, student) for assignment in ASSIGNMENTS for student in students(assignment)]
+# Attacks work in the student's kernel (that is why test cells run in the trusted grader), and tricks that are
+# harmless to the trusted grader may not be in the kernel: the two ways are compared on the other fixtures.
+NOT_COMPARED = submissions.TRICKS
 
 
 def test_every_assignment_has_a_fixture_with_mistakes():
@@ -110,6 +150,24 @@ def test_every_cell_scores_exactly_as_expected(gradebook, assignment, student):
     assert scores == expected
 
 
+@pytest.mark.parametrize("assignment, student", [case for case in CASES if not case[1].startswith(NOT_COMPARED)])
+def test_the_trusted_grader_and_the_students_kernel_agree(graded_class, graded_in_kernel, assignment, student):
+    trusted, in_kernel = (cell_results(root, assignment, student) for root in (graded_class, graded_in_kernel))
+    assert trusted.keys() == in_kernel.keys() and trusted
+    for cell in trusted:
+        assert trusted[cell][0] == in_kernel[cell][0], f"{cell}: not the same points"
+        assert trusted[cell][1] == in_kernel[cell][1], f"{cell}: not the same table"
+
+
+def test_a_result_that_is_not_data_is_refused_with_a_clear_message(graded_class):
+    if "01_perceptron" not in ASSIGNMENTS:
+        pytest.skip("01_perceptron is not among COURSE_ASSIGNMENTS")
+    results = cell_results(graded_class, "01_perceptron", "attack_returns_an_object")
+    (table,) = results["01_perceptron", "net_input_tests"][1]
+    diagnoses = [row["diagnosis"] for row in table["rows"] if not row["passed"]]
+    assert any("returned _Agreeable object, which is not data" in diagnosis for diagnosis in diagnoses), diagnoses
+
+
 @pytest.mark.parametrize("assignment, student", CASES)
 def test_total_score(gradebook, assignment, student):
     expected = expected_scores(assignment, student)
@@ -119,5 +177,6 @@ def test_total_score(gradebook, assignment, student):
 
 def test_perceptron_totals():
     """The numbers an instructor would read off the gradebook, spelled out."""
-    totals = {student: sum(expected_scores("01_perceptron", student).values()) for student in students("01_perceptron")}
-    assert totals == {"solutions": 12.0, "untouched": 0.0, "two_mistakes": 7.0, "passes_visible_tests_only": 10.0}
+    named = {"solutions": 12.0, "untouched": 0.0, "two_mistakes": 7.0, "passes_visible_tests_only": 10.0,
+             "correct_with_harmless_tricks": 12.0, "attack_patch_toolkit": 10.0}
+    assert {student: sum(expected_scores("01_perceptron", student).values()) for student in named} == named

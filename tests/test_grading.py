@@ -409,3 +409,29 @@ def test_a_group_name_does_not_cover_a_longer_name():
     check.compare("db1", 1.0, 1.0)
     check.compare("db10", 2.0, 1.0)
     assert check.points({"db1": 1, "db10": 1}) == 1.0
+
+
+def test_a_call_the_grader_could_not_read_costs_only_its_own_rows(network):
+    """A row lost to the grader's own failure (not the answer's) takes no points from the other rows."""
+    from helpers import place
+
+    class Failing(place.InKernel):
+        remote = True
+
+        def call(self, function, args, kwargs, stand_ins):
+            return place.Outcome(lost="OSError: the connection broke")
+
+    class Remote:
+        remote, __name__ = True, "backward_propagation"
+
+        def __call__(self, *args):
+            raise AssertionError("a remote function is called through the place, not directly")
+
+    X, Y, params, cache, grads = network
+    check = backward_table(grads, network)
+    with place.using(Failing()):
+        (lost,) = check.call(Remote(), params, cache, X, Y)
+    check.compare("dW1 [lost case]", lost, grads["dW1"])
+    lost_rows = [row for row in check.rows if row.lost]
+    assert len(lost_rows) == 1 and "not your answer's" in lost_rows[0].diagnosis
+    assert check.points({"dW1": 1, "db1": 1, "dW2": 1, "db2": 1}) == 3.0

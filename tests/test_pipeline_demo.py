@@ -82,7 +82,8 @@ def test_the_demo_ends_with_the_path_of_the_report(demo_run):
 def test_the_class_holds_every_variant_and_the_accidents(demo_run):
     _, _, _, cohort = demo_run
     variants = {info[ASSIGNMENT]["variant"] for info in cohort.values()}
-    fixtures = {path.stem for path in (FIXTURES_DIR / "submissions" / ASSIGNMENT).glob("*.py")}
+    fixtures = {path.stem for path in (FIXTURES_DIR / "submissions" / ASSIGNMENT).glob("*.py")
+                if not path.stem.startswith(submissions.TRICKS)}
     assert len(cohort) == STUDENTS and variants == {"solutions", "blank"} | fixtures
     assert sorted(info[ASSIGNMENT]["accident"] or "" for info in cohort.values())[-3:] == sorted(
         [demo.NOT_A_NOTEBOOK, demo.RENAMED, demo.MISSING])

@@ -1,0 +1,371 @@
+"""Test cells evaluated in the trusted grader while the student's code runs in the sandboxed kernel.
+
+During autograding, ResilientExecute sends a notebook's ordinary cells to the student's
+kernel as usual, but runs each test cell here, in the grader's own process, with the
+course's `helpers` (reference, hidden test inputs, comparisons, clock, code checks). A
+test cell reaches the student's work only through names it does not define itself:
+
+* a function of the student's becomes a `RemoteFunction`: calling it sends the arguments
+  to the kernel as plain data (helpers/agent.py) and reads the result back, strictly;
+  the course's versions of the other graded functions stand in for the student's during
+  the call, answering from here;
+* a module the student imported (`np`, `datasets`) is imported here, if it is one of
+  ALLOWED_MODULES, never taken from the kernel;
+* anything else the kernel holds arrives as plain data, or not at all.
+
+Builtins are always the grader's own. The cell's table, its verdict and its points are
+written into the notebook from here, as the kernel would have written them, so nbgrader
+scores, records and renders them unchanged. Hidden tests never reach the kernel.
+"""
+import builtins
+import contextlib
+import importlib
+import io
+import json
+import sys
+import time
+import warnings
+from pathlib import Path
+
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbformat.notebooknode import NotebookNode
+
+from helpers import agent, place
+
+AGENT_SOURCE = Path(agent.__file__).read_text()
+# Runs the agent in a namespace of its own: nothing is added to the student's.
+SERVE = (f"(lambda namespace: (exec(compile({AGENT_SOURCE!r}, '<course-agent>', 'exec'), namespace), "
+         "namespace['serve']()))({'__name__': 'course_agent', '__file__': '<course-agent>'})")
+ALLOWED_MODULES = {"numpy", "math", "time", "helpers", "helpers.datasets", "helpers.plotting", "matplotlib",
+                   "matplotlib.pyplot"}
+INTERRUPT_GRACE_SECONDS = 10
+POLL_MILLISECONDS = 100
+TIMEOUT_ERROR = "CellTimeoutError"  # the name nbgrader gives a cell stopped at the time limit  # between looks at the clock and the kernel's health; messages wake the wait at once
+CLOSE_SECONDS = 10
+
+
+class KernelLost(BaseException):
+    """The kernel died or stopped answering during a test cell (BaseException: no test code may swallow it)."""
+
+    def __init__(self, error):
+        super().__init__(str(error))
+        self.error = error
+
+
+class AgentGone(Exception):
+    """The agent ended without answering: the student's code left the kernel unable to run it."""
+
+
+class RemoteFunction:
+    """A student's function, in the sandboxed kernel, called by name."""
+
+    remote = True
+
+    def __init__(self, name, session):
+        self.__name__ = name
+        self.session = session
+
+    def __repr__(self):
+        return f"<the student's function {self.__name__}>"
+
+    def __deepcopy__(self, memo):
+        return self  # a handle on the kernel's function: copying arguments must not copy the connection
+
+    __copy__ = lambda self: self  # noqa: E731
+
+    def __call__(self, *args, **kwargs):
+        """Call it as a plain function (from a test cell's own helper): its errors are raised here, its warnings
+        warned and its stderr written here, for whatever runs the helper to catch as it would in the kernel."""
+        outcome = self.session.call(self.__name__, args, kwargs, {})
+        for warning in outcome.warnings:
+            name, _, message = warning.partition(": ")
+            category = getattr(builtins, name, None)
+            warnings.warn(message, category if isinstance(category, type) and issubclass(category, Warning)
+                          else UserWarning, stacklevel=2)
+        if outcome.stderr:
+            sys.stderr.write(outcome.stderr)
+        if outcome.error or outcome.not_implemented or outcome.lost:
+            raise RuntimeError(f"`{self.__name__}` " + (outcome.error or outcome.lost or "is not implemented yet"))
+        if isinstance(outcome.value, agent.Unsupported):
+            raise TypeError(f"`{self.__name__}` returned {outcome.value.type_name} object, which is not data")
+        return outcome.value
+
+
+class KernelSession:
+    """The agent running in the student's kernel for one test cell; requests go over the stdin channel."""
+
+    def __init__(self, executor, deadline):
+        self.kc, self.km = executor.kc, executor.km
+        self.deadline = deadline
+        self.msg_id = None
+        self.stand_ins = {}
+        self.broken = ""
+        self.timed_out = False  # a call ran past the cell's time limit and was interrupted
+
+    # -- the wire ------------------------------------------------------------------------
+
+    async def _receive(self):
+        """The agent's next message, decoded; raises KernelLost, AgentGone."""
+        import zmq
+        import zmq.asyncio
+
+        poller = zmq.asyncio.Poller()
+        stdin, shell = self.kc.stdin_channel.socket, self.kc.shell_channel.socket
+        poller.register(stdin, zmq.POLLIN)
+        poller.register(shell, zmq.POLLIN)
+        interrupted_at = None
+        while True:
+            ready = dict(await poller.poll(POLL_MILLISECONDS))
+            if stdin in ready:
+                message = await self.kc.get_stdin_msg(timeout=1)
+                if message["parent_header"].get("msg_id") == self.msg_id and message["msg_type"] == "input_request":
+                    try:
+                        return agent.decode(message["content"].get("prompt", ""))
+                    except agent.WireError as error:
+                        return {"kind": "garbled", "message": str(error)}
+                continue
+            if shell in ready:
+                reply = await self.kc.get_shell_msg(timeout=1)
+                if reply["parent_header"].get("msg_id") == self.msg_id:
+                    content = reply["content"]
+                    raise AgentGone(f"{content.get('ename', 'the agent stopped')}: {content.get('evalue', '')}"[:500])
+                continue
+            now = time.monotonic()
+            if now > self.deadline:
+                if interrupted_at is None:
+                    interrupted_at, self.timed_out = now, True
+                    await self.km.interrupt_kernel()
+                elif now > interrupted_at + INTERRUPT_GRACE_SECONDS:
+                    raise KernelLost(CellTimeoutError("the kernel did not answer, even after an interrupt"))
+            if not await self.km.is_alive():
+                raise KernelLost(DeadKernelError("the kernel died while the grader called the student's code"))
+
+    async def _exchange(self, message):
+        """Send one request and answer the agent's callbacks until it replies to it."""
+        self.kc.input(_reply(message))
+        while True:
+            reply = await self._receive()
+            if reply.get("kind") != "callback":
+                return reply
+            self.kc.input(self._answer_callback(reply))
+
+    def _answer_callback(self, request):
+        name = request.get("name")
+        function = self.stand_ins.get(name)
+        if function is None:
+            return _reply({"kind": "raise", "message": f"`{str(name)[:40]}` has no stand-in here"})
+        try:
+            args, kwargs = agent.from_data(request.get("args")), agent.from_data(request.get("kwargs"))
+            if not (isinstance(args, list) and isinstance(kwargs, dict)):
+                raise agent.WireError("a call without a list of arguments")
+            return _reply({"kind": "return", "value": agent.to_data(function(*args, **kwargs))})
+        except Exception as error:  # the course's function, given the student's arguments, may refuse them
+            return _reply({"kind": "raise", "type": type(error).__name__, "message": str(error)[:500]})
+
+    async def _open(self):
+        self.msg_id = self.kc.execute(SERVE, silent=True, store_history=False, allow_stdin=True)
+        ready = await self._receive()
+        if ready.get("kind") != "ready":
+            raise AgentGone("the kernel did not start the grader's agent")
+
+    async def _close(self):
+        self.kc.input(_reply({"kind": "done"}))
+        until = time.monotonic() + CLOSE_SECONDS
+        while time.monotonic() < until:
+            if await self.kc.shell_channel.msg_ready():
+                reply = await self.kc.get_shell_msg(timeout=1)
+                if reply["parent_header"].get("msg_id") == self.msg_id:
+                    break
+            elif not await self.km.is_alive():
+                return
+            else:
+                await self.kc.shell_channel.socket.poll(POLL_MILLISECONDS)
+        # The agent's own output (status, streams) is nobody's: drop it so that the next cell starts clean.
+        while await self.kc.iopub_channel.msg_ready():
+            await self.kc.get_iopub_msg(timeout=1)
+
+    # -- what the toolkit asks -----------------------------------------------------------
+
+    def _run(self, coroutine_function, *args):
+        from jupyter_core.utils import run_sync
+
+        return run_sync(coroutine_function)(*args)
+
+    def _ensure_open(self):
+        if self.msg_id is None and not self.broken:
+            try:
+                self._run(self._open)
+            except AgentGone as error:
+                self.broken = str(error)
+
+    def call(self, name, args, kwargs, stand_ins):
+        self._ensure_open()
+        if self.broken:
+            return place.Outcome(error=f"{self.broken} (the notebook left its kernel unable to run the grader's "
+                                       "calls)")
+        self.stand_ins = dict(stand_ins)
+        try:
+            reply = self._run(self._exchange, {"kind": "call", "name": name, "args": agent.to_data(list(args)),
+                                               "kwargs": agent.to_data(dict(kwargs)),
+                                               "stand_ins": sorted(stand_ins)})
+        except AgentGone as error:
+            self.broken = str(error)
+            return place.Outcome(error=f"{error} (the call ended the grader's agent in the kernel)")
+        except (KernelLost, KeyboardInterrupt):
+            raise
+        except Exception as error:  # the grader's own failure: it must not cost the student other rows
+            return place.Outcome(lost=f"{type(error).__name__}: {error}")
+        return _outcome(reply, name)
+
+    def lookup(self, name):
+        """What the kernel's name holds: a RemoteFunction, a module's name, plain data; KeyError when nothing."""
+        self._ensure_open()
+        if self.broken:
+            raise KeyError(name)
+        try:
+            reply = self._run(self._exchange, {"kind": "lookup", "name": name})
+        except AgentGone as error:
+            self.broken = str(error)
+            raise KeyError(name) from None
+        if reply.get("kind") != "value":
+            raise KeyError(name)
+        value = agent.from_data(reply.get("value"))
+        if isinstance(value, agent.Function):
+            return RemoteFunction(name, self)
+        return value
+
+    def close(self):
+        if self.msg_id is not None and not self.broken:
+            self._run(self._close)
+
+
+def _reply(message):
+    """One message to the agent: a JSON object whose values went through agent.to_data."""
+    return json.dumps(message, allow_nan=False)
+
+
+def _outcome(reply, name):
+    """The Outcome a reply of the agent stands for; anything malformed is the student's kernel's doing."""
+    text = {key: str(reply.get(key, ""))[:agent.MAX_TEXT_CHARS] for key in ("stdout", "stderr")}
+    caught = [str(item)[:500] for item in reply.get("warnings", [])][:50] \
+        if isinstance(reply.get("warnings"), list) else []
+    kind = reply.get("kind")
+    outcome = place.Outcome(warnings=caught, **text)
+    if kind == "result":
+        try:
+            outcome.value = agent.from_data(reply.get("value"))
+        except agent.WireError as error:
+            outcome.error = f"a result that could not be read ({error})"
+    elif kind == "not_implemented":
+        outcome.not_implemented = True
+    elif kind == "error":
+        outcome.raised = str(reply.get("type"))[:80]
+        outcome.error = f"{str(reply.get('type'))[:80]}: {str(reply.get('message'))[:2000]}{str(reply.get('where', ''))[:500]}."
+    elif kind == "missing":
+        outcome.error = f"NameError: `{name}` is not defined in the notebook (was its cell run?)."
+    else:
+        outcome.error = f"an answer the grader could not read ({str(reply.get('message', kind))[:200]})"
+    return outcome
+
+
+class StudentNamespace(dict):
+    """A test cell's globals: its own names, then the grader's builtins, then the student's kernel."""
+
+    def __init__(self, session_of):
+        # The names the course's own imports cell gives every notebook are the course's here: a student who
+        # rebinds `np` in the kernel changes nothing in the tests.
+        import numpy
+
+        from helpers import datasets, plotting
+
+        super().__init__({"__name__": "__main__", "__builtins__": builtins, "np": numpy, "datasets": datasets,
+                          "plotting": plotting})
+        self._session_of = session_of
+
+    def __missing__(self, name):
+        if name.startswith("__") or hasattr(builtins, name):
+            raise KeyError(name)
+        value = self._session_of().lookup(name)
+        if isinstance(value, agent.Module):
+            if value.name not in ALLOWED_MODULES:
+                raise KeyError(name)  # a module of the student's own, or one the grader does not load
+            return importlib.import_module(value.name)
+        return value
+
+
+class TrustedPlace:
+    """helpers.place for a test cell run by the grader."""
+
+    remote = True
+
+    def __init__(self, session_of, outputs, sources):
+        self._session_of, self._outputs, self._sources = session_of, outputs, sources
+
+    def call(self, function, args, kwargs, stand_ins):
+        return self._session_of().call(function.__name__, args, kwargs, stand_ins)
+
+    def show(self, bundle):
+        self._outputs.flush_stdout()
+        self._outputs.append(NotebookNode(output_type="display_data", data=dict(bundle), metadata={}))
+
+    def sources(self):
+        return list(self._sources)
+
+
+class Outputs(list):
+    """A cell's outputs as the kernel would have written them, with the cell's stdout in order."""
+
+    def __init__(self):
+        super().__init__()
+        self.stdout = io.StringIO()
+
+    def flush_stdout(self):
+        text = self.stdout.getvalue()
+        if text:
+            self.append(NotebookNode(output_type="stream", name="stdout", text=text))
+            self.stdout.seek(0)
+            self.stdout.truncate()
+
+
+def run_test_cell(executor, source, namespace, sources, timeout):
+    """Run one test cell's code here; return its outputs (display data, stdout, the result or the error)."""
+    import ast
+
+    outputs = Outputs()
+    deadline = time.monotonic() + timeout
+    sessions = []
+
+    def session_of():
+        if not sessions:
+            sessions.append(KernelSession(executor, deadline))
+        return sessions[0]
+
+    namespace._session_of = session_of
+    tree = ast.parse(source)
+    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    try:
+        with place.using(TrustedPlace(session_of, outputs, sources)), contextlib.redirect_stdout(outputs.stdout):
+            exec(compile(tree, "<test cell>", "exec"), namespace)
+            if last is not None:
+                value = eval(compile(ast.Expression(last.value), "<test cell>", "eval"), namespace)
+                if value is not None:
+                    outputs.flush_stdout()
+                    outputs.append(NotebookNode(output_type="execute_result", execution_count=None,
+                                                data={"text/plain": repr(value)}, metadata={}))
+        outputs.flush_stdout()
+    except KernelLost as lost:
+        raise lost.error from None
+    except Exception as error:  # the cell's verdict (AssertionError) or its own failure: only name and message
+        outputs.flush_stdout()
+        outputs.append(NotebookNode(output_type="error", ename=type(error).__name__, evalue=str(error),
+                                    traceback=[f"{type(error).__name__}: {error}"]))
+    finally:
+        for session in sessions:
+            try:
+                session.close()
+            except KernelLost:
+                pass
+    if any(session.timed_out for session in sessions):  # as nbclient marks a cell it had to interrupt
+        outputs.append(NotebookNode(output_type="error", ename=TIMEOUT_ERROR, evalue=f"the cell ran longer than "
+                                    f"{timeout} s: the student's code was interrupted", traceback=[TIMEOUT_ERROR]))
+    return outputs

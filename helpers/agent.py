@@ -1,0 +1,327 @@
+"""Plain data across the boundary between the trusted grader and a student's kernel, and the kernel's agent.
+
+During autograding, test cells run in the trusted grader, never in the student's kernel.
+When a test cell calls a student's function, the grader sends this file's source to the
+kernel and runs `serve()` there: the agent answers the grader's requests (call a function
+with these arguments, with these stand-ins; look up a name) over the kernel's stdin
+channel (input_request / input_reply), one JSON text each way. The agent is the student's
+to break: whatever it sends back is decoded by `decode`, strictly, as untrusted data.
+
+Plain data is None, bool, int, float, str, lists, tuples, dicts with str keys, NumPy
+arrays and scalars of booleans and numbers, and NumPy random Generators (sent as their
+state). Nothing else crosses: not pickle, not code. A value of another type is sent as
+its type's name only, and decodes to `Unsupported`.
+
+This file uses only NumPy and the standard library: it runs, as source, in a kernel that
+may have no `helpers` at all.
+"""
+import base64
+import builtins
+import json
+import math
+
+import numpy as np
+
+PROTOCOL = "nn-course-agent/1"
+MAX_MESSAGE_CHARS = 64 * 2**20   # one message, as JSON text
+MAX_DEPTH = 32
+MAX_ITEMS = 1_000_000            # list, tuple and dict entries in one message, all together
+MAX_TEXT_CHARS = 20_000          # of captured stdout and stderr, per call
+MAX_DIMENSION = 2**31            # the longest axis of an array
+DTYPES = {"bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float16", "float32",
+          "float64"}
+BIT_GENERATORS = {"PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64"}
+
+
+class WireError(ValueError):
+    """A message that is not plain data in this module's format (or too large, or too deep)."""
+
+
+class Unsupported:
+    """Stands for a value that is not plain data: only its type's name crossed."""
+
+    def __init__(self, type_name):
+        self.type_name = str(type_name)[:100]
+
+    def __repr__(self):
+        return f"<a {self.type_name}, which is not data>"
+
+
+class Function:
+    """Stands for a function of the student's (only its name crossed)."""
+
+    def __init__(self, name):
+        self.name = name
+
+
+class Module:
+    """Stands for a module of the student's namespace (only its name crossed)."""
+
+    def __init__(self, name):
+        self.name = name
+
+
+# -- encoding (both sides) ---------------------------------------------------------------
+
+
+def _float(value):
+    return value if math.isfinite(value) else {"float": repr(float(value))}
+
+
+def _array(array):
+    # C order and this machine's byte order: the other side reads the bytes as a native array of dtype.name
+    # (ascontiguousarray would make a 0-d array 1-d).
+    array = np.asarray(array, dtype=array.dtype.newbyteorder("="), order="C")
+    return {"dtype": array.dtype.name, "shape": list(array.shape),
+            "data": base64.b64encode(array.tobytes()).decode("ascii")}
+
+
+def to_data(value, depth=0):
+    """value as JSON-ready structures; what is not plain data becomes {'other': its type's name}."""
+    if value is None or type(value) in (bool, str):
+        return value
+    if type(value) is int:
+        return value  # exactly, however large (a random generator's state is a 128-bit number)
+    if type(value) is float:
+        return _float(value)
+    if type(value) in (list, tuple, dict) and depth >= MAX_DEPTH:  # its items would be too deep to read back
+        return {"other": "deeply nested value"}
+    if type(value) in (list, tuple):
+        items = [to_data(item, depth + 1) for item in value]
+        return items if type(value) is list else {"tuple": items}
+    if type(value) is dict:
+        if not all(type(key) is str for key in value):
+            return {"other": "dict with keys that are not strings"}
+        return {"dict": [[key, to_data(item, depth + 1)] for key, item in value.items()]}
+    if type(value) is np.ndarray and value.dtype.name in DTYPES:
+        return {"array": _array(value)}
+    if isinstance(value, np.generic) and type(value).__module__ == "numpy" and value.dtype.name in DTYPES:
+        return {"scalar": _array(np.asarray(value))}
+    if type(value) is np.random.Generator and type(value.bit_generator).__name__ in BIT_GENERATORS:
+        return {"generator": [type(value.bit_generator).__name__, to_data(value.bit_generator.state, depth + 1)]}
+    if type(value) is Function:
+        return {"function": value.name}
+    if type(value) is Module:
+        return {"module": value.name}
+    return {"other": type(value).__qualname__}
+
+
+def encode(value):
+    return json.dumps(to_data(value), allow_nan=False)
+
+
+# -- decoding (strict: the other side may be hostile) ------------------------------------
+
+
+class _Budget:
+    def __init__(self):
+        self.items = 0
+
+    def spend(self, count):
+        self.items += count
+        if self.items > MAX_ITEMS:
+            raise WireError(f"more than {MAX_ITEMS:,} items")
+
+
+def _decode_array(spec):
+    if not (type(spec) is dict and set(spec) == {"dtype", "shape", "data"}):
+        raise WireError("an array without exactly dtype, shape and data")
+    dtype, shape, data = spec["dtype"], spec["shape"], spec["data"]
+    if type(dtype) is not str or dtype not in DTYPES:
+        raise WireError(f"an array of dtype {str(dtype)[:40]!r}")
+    if not (type(shape) is list and len(shape) <= 32 and all(type(n) is int and 0 <= n <= MAX_DIMENSION
+                                                              for n in shape)):
+        raise WireError("an array with a malformed shape")
+    if type(data) is not str:
+        raise WireError("an array whose data is not text")
+    try:
+        raw = base64.b64decode(data.encode("ascii"), validate=True)
+    except (ValueError, UnicodeEncodeError):
+        raise WireError("an array whose data is not base64") from None
+    itemsize = np.dtype(dtype).itemsize
+    if len(raw) != math.prod(shape) * itemsize:
+        raise WireError("an array whose data does not match its shape")
+    try:
+        return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
+    except ValueError:  # e.g. a zero-sized shape with an axis NumPy cannot hold
+        raise WireError("an array with a shape NumPy cannot hold") from None
+
+
+def from_data(data, budget=None, depth=0, generators=False):
+    """The value that to_data made, checked at every step; raises WireError on anything else.
+
+    generators=True also reads random generators, whose state NumPy does not check well enough to take
+    from a hostile sender (a bad position reads outside the generator's buffers): only the kernel's agent
+    reads them, from the grader.
+    """
+    budget = budget or _Budget()
+    if depth > MAX_DEPTH:
+        raise WireError(f"nested deeper than {MAX_DEPTH}")
+    if data is None or type(data) in (bool, str, int):
+        return data
+    if type(data) is float:
+        if not math.isfinite(data):
+            raise WireError("a float that JSON cannot hold")
+        return data
+    if type(data) is list:
+        budget.spend(len(data))
+        return [from_data(item, budget, depth + 1, generators) for item in data]
+    if type(data) is not dict or len(data) != 1:
+        raise WireError("a value that is not in the format")
+    ((kind, content),) = data.items()
+    if kind == "float" and content in ("nan", "inf", "-inf"):
+        return float(content)
+    if kind == "tuple" and type(content) is list:
+        budget.spend(len(content))
+        return tuple(from_data(item, budget, depth + 1, generators) for item in content)
+    if kind == "dict" and type(content) is list:
+        budget.spend(len(content))
+        result = {}
+        for pair in content:
+            if not (type(pair) is list and len(pair) == 2 and type(pair[0]) is str):
+                raise WireError("a dict entry that is not a [str, value] pair")
+            result[pair[0]] = from_data(pair[1], budget, depth + 1, generators)
+        return result
+    if kind == "array":
+        return _decode_array(content)
+    if kind == "scalar":
+        array = _decode_array(content)
+        if array.shape != ():
+            raise WireError("a scalar with a shape")
+        return array[()]
+    if kind == "generator" and generators and type(content) is list and len(content) == 2 \
+            and type(content[0]) is str and content[0] in BIT_GENERATORS:
+        state = from_data(content[1], budget, depth + 1, generators)
+        try:
+            bit_generator = getattr(np.random, content[0])()
+            bit_generator.state = state
+        except Exception:
+            raise WireError("a random generator with a malformed state") from None
+        return np.random.Generator(bit_generator)
+    if kind == "function" and type(content) is str:
+        return Function(content[:200])
+    if kind == "module" and type(content) is str:
+        return Module(content[:200])
+    if kind == "other" and type(content) is str:
+        return Unsupported(content)
+    raise WireError("a value that is not in the format")
+
+
+def decode(text):
+    """Parse one message of the other side: a dict of plain data, or raise WireError."""
+    if type(text) is not str or len(text) > MAX_MESSAGE_CHARS:
+        raise WireError(f"a message over {MAX_MESSAGE_CHARS:,} characters")
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        raise WireError("a message that is not JSON") from None
+    if type(data) is not dict:
+        raise WireError("a message that is not an object")
+    return {str(key): value for key, value in data.items()}
+
+
+# -- the kernel's side -------------------------------------------------------------------
+
+
+def _where(error):
+    """' at line 3 of `update_step`: `code`' for the innermost frame of the student's code."""
+    import traceback
+
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename != __file__]
+    if not frames:
+        return ""
+    frame = frames[-1]
+    return f" at line {frame.lineno} of `{frame.name}`" + (f": `{frame.line.strip()}`" if frame.line else "")
+
+
+def serve():
+    """Answer the grader's requests until it says it is done (runs in the student's kernel)."""
+    import contextlib
+    import io
+    import warnings
+
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    namespace = shell.user_ns
+
+    def ask(message):
+        text = json.dumps(message, allow_nan=False)
+        if len(text) > MAX_MESSAGE_CHARS:
+            text = json.dumps({"kind": "error", "type": "ValueError",
+                               "message": f"the answer is over {MAX_MESSAGE_CHARS:,} characters as data", "where": ""})
+        # raw_input flushes the kernel's stdout and stderr first, a round trip through its I/O thread: with
+        # nothing to flush, stand-ins are fast enough for the speed test's clock not to notice them.
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            return decode(shell.kernel.raw_input(text))
+
+    def stand_in(name):
+        def call_the_grader(*args, **kwargs):
+            reply = ask({"kind": "callback", "name": name, "args": to_data(list(args)), "kwargs": to_data(kwargs)})
+            if reply.get("kind") != "return":
+                # the course's function refused the student's arguments: raise what it raised, as it would have
+                kind = getattr(builtins, str(reply.get("type")), None)
+                kind = kind if isinstance(kind, type) and issubclass(kind, Exception) else RuntimeError
+                raise kind(str(reply.get("message", "the course's version failed")))
+            return from_data(reply.get("value"), generators=True)
+
+        call_the_grader.__name__ = name
+        return call_the_grader
+
+    def look_up(name):
+        if name not in namespace:
+            return {"kind": "missing"}
+        value = namespace[name]
+        if type(value).__name__ == "module":
+            return {"kind": "value", "value": to_data(Module(value.__name__))}
+        if callable(value) and not isinstance(value, (np.ndarray, np.generic)) and type(value) is not type:
+            return {"kind": "value", "value": to_data(Function(name))}
+        return {"kind": "value", "value": to_data(value)}
+
+    def call(request):
+        function = namespace.get(request.get("name"))
+        if not callable(function):
+            return {"kind": "missing"}
+        args = from_data(request.get("args", []), generators=True)
+        kwargs = from_data(request.get("kwargs", {"dict": []}), generators=True)
+        globals_ = getattr(function, "__globals__", namespace)
+        swapped = {name: globals_.get(name, swapped_out) for name in request.get("stand_ins", [])}
+        globals_.update({name: stand_in(name) for name in swapped})
+        stdout, stderr = io.StringIO(), io.StringIO()
+        try:
+            with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(stdout), \
+                    contextlib.redirect_stderr(stderr):
+                warnings.simplefilter("always")
+                result = function(*args, **kwargs)
+            reply = {"kind": "result", "value": to_data(result)}
+        except NotImplementedError:
+            caught, reply = [], {"kind": "not_implemented"}
+        except BaseException as error:  # KeyboardInterrupt included: the grader's interrupt ends the call
+            caught, reply = [], {"kind": "error", "type": type(error).__name__, "message": str(error)[:2000],
+                                 "where": _where(error)}
+        finally:
+            for name, value in swapped.items():
+                if value is swapped_out:
+                    globals_.pop(name, None)
+                else:
+                    globals_[name] = value
+        reply["stdout"] = stdout.getvalue()[-MAX_TEXT_CHARS:]
+        reply["stderr"] = stderr.getvalue()[-MAX_TEXT_CHARS:]
+        reply["warnings"] = [f"{warning.category.__name__}: {warning.message}"[:500] for warning in caught][:50]
+        return reply
+
+    swapped_out = object()
+    message = {"kind": "ready", "protocol": PROTOCOL}
+    while True:
+        request = ask(message)
+        kind = request.get("kind")
+        if kind == "done":
+            return
+        if kind == "call":
+            message = call(request)
+        elif kind == "lookup":
+            message = look_up(request.get("name"))
+        else:
+            message = {"kind": "error", "type": "ProtocolError", "message": f"unknown request {str(kind)[:40]!r}"}
+
+
