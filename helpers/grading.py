@@ -36,6 +36,8 @@ NOT_COMPUTED = "not computed (see the failed call above)."
 UNDIAGNOSED = "wrong values."
 # The table as data, beside its HTML and text, for the report (autograder/report.py) and the problems list.
 RESULT_MIMETYPE = "application/vnd.nn-course.check+json"
+# Dict outputs whose keys name themselves (W1, dW1): their rows are named by the key alone.
+KEYED_OUTPUTS = ("params", "new_params", "grads")
 # kind of a row: passed; mistake (a diagnosis of the answer); undiagnosed (wrong, no diagnosis); consequence (of an
 # earlier failed row); not_implemented; lost (the grader could not read something: not the answer's fault).
 RESULT_KINDS = ("passed", "mistake", "undiagnosed", "consequence", "not_implemented", "lost")
@@ -97,6 +99,8 @@ class Check:
 
     title: str
     rtol: float = DEFAULT_RTOL
+    stand_ins: dict = field(default_factory=dict)  # the assignment's graded functions, the course's versions
+    graded: object = None                            # the tested function's assignments.Graded, for cases()
     rows: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     note_kinds: dict = field(default_factory=dict)  # {note: "warning" | "stderr"} for notes about side output
@@ -119,6 +123,8 @@ class Check:
         name = getattr(function, "__name__", repr(function))
         if not callable(function):
             return self._call_failed(name, outputs, f"`{name}` is not a function: it is a {type(function).__name__}.")
+        if using is None:  # the course's versions of every other graded function of the assignment
+            using = {other: course for other, course in self.stand_ins.items() if other != name}
         where = place.current()
         if not getattr(function, "remote", False):
             reference_use = _calls_reference(function, exclude=set(using or ()))
@@ -215,12 +221,47 @@ class Check:
         by_output = _mistakes_by_output(mistakes or {}, outputs)
         suffix = f" [{case}]" if case else ""
         for index, output in enumerate(outputs):
-            self.compare(output + suffix, got[index], expected[index], mistakes=by_output.get(output), m=m)
+            self.compare_output(output, got[index], expected[index], by_output.get(output), m, suffix)
         return got
+
+    def compare_output(self, output, got, expected, mistakes=None, m=None, suffix=""):
+        """Compare one output; a dict (params, grads, a cache) is compared key by key, a row per entry."""
+        if not isinstance(expected, dict):
+            return self.compare(output + suffix, got, expected, mistakes=mistakes, m=m)
+        passed = True
+        for key, value in expected.items():
+            item = got.get(key) if isinstance(got, dict) else got
+            wrong = {diagnosis: variant[key] for diagnosis, variant in (mistakes or {}).items()
+                     if isinstance(variant, dict) and key in variant}
+            name = key if output in KEYED_OUTPUTS else f"{output} {key}"
+            passed = self.compare(name + suffix, item, value, mistakes=wrong, m=m) and passed
+        return passed
+
+    @classmethod
+    def of(cls, assignment, name):
+        """A check of the graded function `name` of an assignment (see helpers/assignments.py)."""
+        from helpers.assignments import stand_ins
+
+        return cls(name, stand_ins=stand_ins(assignment), graded=assignment[name])
+
+    def cases(self, student, seed=None, **draw):
+        """function() on the assignment's examples (seed=None) or on random problems drawn from seed."""
+        graded = self.graded
+        for args, case in graded.problems(seed, **draw) if seed is not None else graded.problems():
+            self.function(student, graded.reference, args, outputs=graded.outputs, case=case,
+                          mistakes=graded.mistakes(*args) if graded.mistakes else None)
 
     def gradient(self, name, got, cost, parameter, m=None, mistakes=None):
         """Check a gradient against a central difference of cost() with respect to parameter (changed in place)."""
         numeric = numerical_gradient(cost, parameter)
+        return self.compare(f"{name} vs central difference", got, numeric, mistakes=mistakes, m=m,
+                            rtol=GRADCHECK_RTOL, measure=norm_relative_error)
+
+    def gradient_of(self, name, got, cost_of, value, m=None, mistakes=None):
+        """Check a gradient against a central difference of cost_of(value) around value, an array or a number
+        (a number's gradient is a number); value itself is not changed."""
+        point = np.array(value, dtype=np.float64)
+        numeric = numerical_gradient(lambda: cost_of(point if point.ndim else float(point)), point)
         return self.compare(f"{name} vs central difference", got, numeric, mistakes=mistakes, m=m,
                             rtol=GRADCHECK_RTOL, measure=norm_relative_error)
 
