@@ -39,6 +39,7 @@ class Grades:
     mistakes: collections.Counter = field(default_factory=collections.Counter)  # {(assignment, cell, kind): n}
     examples: dict = field(default_factory=dict)        # {(assignment, cell, kind): the first diagnosis seen}
     problems: list = field(default_factory=list)        # [(student, assignment, sentence)]
+    unsandboxed: list = field(default_factory=list)     # [(student, assignment)] graded with --no-sandbox
 
     def max_total(self, assignment):
         return sum(points for _, _, points in self.cells[assignment])
@@ -95,6 +96,8 @@ def read_grades(course, assignments=None):
                                       for notebook in submission.notebooks for grade in notebook.grades}
                 for sentence in journal.get((assignment.name, student), {}).get("problems", []):
                     grades.problems.append((student, assignment.name, sentence))
+                if journal.get((assignment.name, student), {}).get("sandboxed") is False:
+                    grades.unsandboxed.append((student, assignment.name))
                 kinds = {}
                 for path in sorted((course.autograded / student / assignment.name).glob("*.ipynb")):
                     for (cell, key), diagnosis in sorted(diagnosed_mistakes(nbformat.read(path, as_version=4)).items()):
@@ -112,6 +115,7 @@ def read_grades(course, assignments=None):
 # -- HTML ---------------------------------------------------------------------------------------
 
 STYLE = """
+.warning{background:#ffebe9;border:1px solid #cf222e;padding:6px 10px}
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em;color:#1f2328;line-height:1.4}
 h1{margin-bottom:.2em} h2{margin-top:2em;border-bottom:1px solid #d0d7de;padding-bottom:.2em}
 .meta{color:#59636e} table{border-collapse:collapse;font-size:.9em} th,td{padding:.25em .6em;text-align:right}
@@ -244,6 +248,14 @@ def problems_table(grades, notes=False):
             f'<tbody>{rows}</tbody></table>')
 
 
+def unsandboxed_warning(grades):
+    if not grades.unsandboxed:
+        return ""
+    return (f'<p class="warning"><b>{len(grades.unsandboxed)} submissions were graded WITHOUT a sandbox</b> '
+            "(--no-sandbox): their code ran as the instructor, with the instructor's files and network. Grade "
+            "students' work again with the sandbox.</p>")
+
+
 def render_html(grades, course):
     available = sum(map(grades.max_total, grades.assignments))
     totals = [grades.student_total(student) for student in grades.students]
@@ -257,7 +269,7 @@ def render_html(grades, course):
 <style>{STYLE}</style></head><body>
 <h1>Grades: {html.escape(COURSE_ID)}</h1>
 <p class="meta">{html.escape(summary)} Made {when} from {html.escape(str(course.root))}.</p>
-<h2>Scores by student, assignment and exercise</h2>
+{unsandboxed_warning(grades)}<h2>Scores by student, assignment and exercise</h2>
 {students_table(grades)}
 <h2>Total scores</h2>
 {histogram_svg(grades)}

@@ -67,3 +67,40 @@ def leaky_relu(z, slope=0.01):
 def leaky_relu_derivative(z, slope=0.01):
     """1 where z > 0, else slope (slope at z = 0 by convention)."""
     return np.where(np.asarray(z) > 0, 1.0, slope)[()]
+
+
+# -- test problems and checks for a student's sigmoid ---------------------------------------------------------
+
+
+def sigmoid_problems(seed=None, count=4):
+    """Problems (z,) for sigmoid, [(args, case)] for grading.Check.cases: the notebook's examples (seed=None), or
+    arrays of random shapes and scales (up to 1000) drawn from seed, then z just inside the limits of float64."""
+    if seed is None:
+        return [((np.array([[-3.0, -1.0, 0.0, 0.5, 4.0]]),), ""),
+                ((np.array([[-1000.0, -50.0, 50.0, 1000.0]]),), "|z| up to 1000")]
+    rng, problems = np.random.default_rng(seed), []
+    for _ in range(count):
+        shape = tuple(int(n) for n in rng.integers(1, 7, size=2))
+        z = rng.normal(scale=10.0 ** int(rng.integers(0, 4)), size=shape)
+        problems.append(((z,), f"shape {shape}"))
+    problems.append(((np.array([[-745.5, -709.8, -40.0, 40.0, 709.8, 745.5]]),), "near the float limits"))
+    return problems
+
+
+def check_sigmoid(check, student, seed=None, **draw):
+    """The cases of sigmoid (check.graded), each also required to run without overflow: a call that makes np.exp
+    overflow adds a warning to the table's notes, and its case gets a failing 'no overflow' row."""
+    graded = check.graded
+    for args, case in graded.problems(seed, **draw):
+        notes_before = len(check.notes)
+        check.function(student, graded.reference, args, outputs=graded.outputs, case=case,
+                       mistakes=graded.mistakes(*args))
+        overflowed = any("overflow" in note for note in check.notes[notes_before:])
+        check.require(f"no overflow [{case or 'example'}]", not overflowed,
+                      "np.exp overflowed (e^z is inf beyond z = 709): exponentiate only -|z|, "
+                      "e = np.exp(-np.abs(z)), and pick the form by the sign of z.")
+
+
+def check_sigmoid_of_a_float(check, student):
+    """sigmoid(0.0): a plain float in, a number out (check.graded is sigmoid's)."""
+    check.function(student, check.graded.reference, (0.0,), outputs=check.graded.outputs, case="z = 0.0, a float")

@@ -288,6 +288,8 @@ def serve():
         swapped = {name: globals_.get(name, swapped_out) for name in request.get("stand_ins", [])}
         globals_.update({name: stand_in(name) for name in swapped})
         stdout, stderr = io.StringIO(), io.StringIO()
+        # The grader's channel is the kernel's stdin: the student's own input() must not read from it.
+        answer_input, builtins.input = builtins.input, no_input
         try:
             with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(stdout), \
                     contextlib.redirect_stderr(stderr):
@@ -300,6 +302,7 @@ def serve():
             caught, reply = [], {"kind": "error", "type": type(error).__name__, "message": str(error)[:2000],
                                  "where": _where(error)}
         finally:
+            builtins.input = answer_input
             for name, value in swapped.items():
                 if value is swapped_out:
                     globals_.pop(name, None)
@@ -309,6 +312,11 @@ def serve():
         reply["stderr"] = stderr.getvalue()[-MAX_TEXT_CHARS:]
         reply["warnings"] = [f"{warning.category.__name__}: {warning.message}"[:500] for warning in caught][:50]
         return reply
+
+    def no_input(*args, **kwargs):
+        from IPython.core.error import StdinNotImplementedError
+
+        raise StdinNotImplementedError("input() cannot be answered while the notebook is graded")
 
     swapped_out = object()
     message = {"kind": "ready", "protocol": PROTOCOL}

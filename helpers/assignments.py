@@ -13,7 +13,7 @@ other graded functions stand in for the student's, so that one mistake never cou
 from dataclasses import dataclass
 from typing import Callable
 
-from helpers import mistakes, perceptron
+from helpers import activations, adaline, logistic, mistakes, perceptron, preprocessing, shallow
 
 
 @dataclass(frozen=True)
@@ -41,18 +41,44 @@ PERCEPTRON = {
     "fit": Graded(perceptron.fit, ("w", "b", "errors"), perceptron.fit_problems),
 }
 
-# -- 02_adaline (section owned by the 02/03 rewrite) ----------------------------------------------------------
-ADALINE = {}
-# -- end of 02_adaline ------------------------------------------------------------------------------------
-
-# -- 03_logistic_regression (section owned by the 02/03 rewrite) --------------------------------------------
-LOGISTIC_REGRESSION = {}
-# -- end of 03_logistic_regression ----------------------------------------------------------------------------
-
-# -- 04_shallow_network (section owned by the 04/05 rewrite) -------------------------------------------------
-SHALLOW_NETWORK = {}
-# -- end of 04_shallow_network ------------------------------------------------------------------------------
-
-# -- 05_vectorization (section owned by the 04/05 rewrite) ---------------------------------------------------
-VECTORIZATION = {}
-# -- end of 05_vectorization --------------------------------------------------------------------------------
+# -- 02_adaline ------------------------------------------------------------------------------------------
+ADALINE = {
+    "net_input": Graded(adaline.net_input, ("Z",), adaline.net_input_problems),
+    "activation": Graded(adaline.activation, ("A",), adaline.activation_problems, mistakes.adaline_activation),
+    "cost": Graded(adaline.cost, ("cost",), adaline.cost_problems, mistakes.adaline_cost),
+    "gradients": Graded(adaline.gradients, ("dw", "db"), adaline.gradients_problems, mistakes.adaline_gradients),
+    "batch_step": Graded(adaline.batch_step, ("w", "b"), adaline.batch_step_problems, mistakes.adaline_batch_step),
+    "standardize": Graded(preprocessing.standardize, ("X_std", "mean", "std"), preprocessing.standardize_problems,
+                          mistakes.standardize),
+    "fit_batch": Graded(adaline.fit_batch, ("w", "b", "costs"), adaline.fit_batch_problems, mistakes.adaline_fit_batch),
+    "sgd_epoch": Graded(adaline.sgd_epoch, ("w", "b", "average_cost"), adaline.sgd_epoch_problems,
+                        mistakes.adaline_sgd_epoch),
+}
+# -- 03_logistic_regression ------------------------------------------------------------------------------
+LOGISTIC_REGRESSION = {
+    "sigmoid": Graded(activations.sigmoid, ("A",), activations.sigmoid_problems, mistakes.logistic_sigmoid),
+    "cost": Graded(logistic.cost, ("cost",), logistic.cost_problems, mistakes.logistic_cost),
+    "gradients_loop": Graded(logistic.gradients_loop, ("dw", "db"), logistic.gradients_loop_problems,
+                             mistakes.logistic_gradients),
+    "gradients": Graded(logistic.gradients, ("dw", "db"), logistic.gradients_problems, mistakes.logistic_gradients),
+    "optimize": Graded(logistic.optimize, ("w", "b", "costs"), logistic.optimize_problems, mistakes.logistic_optimize),
+    "predict": Graded(logistic.predict, ("Y_hat",), logistic.predict_problems, mistakes.logistic_predict),
+}
+# -- 04_shallow_network ----------------------------------------------------------------------------------
+SHALLOW_NETWORK = {
+    "layer_sizes": Graded(shallow.layer_sizes, ("n_x", "n_h", "n_y"), shallow.layer_sizes_problems),
+    "initialize_parameters": Graded(shallow.initialize_parameters, ("params",), shallow.initialize_parameters_problems,
+                                    shallow.initialize_parameters_mistakes),
+    "forward_propagation": Graded(shallow.forward, ("A2", "cache"), shallow.forward_problems, shallow.forward_mistakes),
+    "compute_cost": Graded(shallow.cost, ("cost",), shallow.cost_problems, mistakes.logistic_cost),
+    "backward_propagation": Graded(shallow.backward, ("grads",), shallow.backward_problems, shallow.backward_mistakes),
+    "update_parameters": Graded(shallow.update_parameters, ("params",), shallow.update_parameters_problems,
+                                shallow.update_parameters_mistakes),
+    "fit": Graded(shallow.fit, ("params", "costs"), shallow.fit_problems),
+    "predict": Graded(shallow.predict, ("Y_hat",), shallow.predict_problems, mistakes.shallow_predict),
+}
+# -- 05_vectorization ------------------------------------------------------------------------------------
+VECTORIZATION = {
+    "train_step_vectorized": Graded(shallow.train_step, shallow.STEP_OUTPUTS, shallow.train_step_problems,
+                                    mistakes.shallow_train_step),
+}

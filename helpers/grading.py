@@ -238,11 +238,12 @@ class Check:
         return passed
 
     @classmethod
-    def of(cls, assignment, name):
-        """A check of the graded function `name` of an assignment (see helpers/assignments.py)."""
+    def of(cls, assignment, name, title=None):
+        """A check of the graded function `name` of an assignment (see helpers/assignments.py), titled by the
+        function's name unless the cell checks more than that."""
         from helpers.assignments import stand_ins
 
-        return cls(name, stand_ins=stand_ins(assignment), graded=assignment[name])
+        return cls(title or name, stand_ins=stand_ins(assignment), graded=assignment[name])
 
     def cases(self, student, seed=None, **draw):
         """function() on the assignment's examples (seed=None) or on random problems drawn from seed."""

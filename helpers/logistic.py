@@ -13,6 +13,7 @@ Z and A (1, m).
 """
 import numpy as np
 
+from helpers import codecheck
 from helpers.activations import sigmoid
 
 EPSILON = 1e-12
@@ -107,3 +108,145 @@ def confusion_matrix(Y_hat, Y):
     counts = np.zeros((2, 2), dtype=int)
     np.add.at(counts, (Y, Y_hat), 1)
     return counts
+
+
+# -- test problems: the assignment's examples (seed=None), or random ones drawn from a seed -------------------
+# Each returns [(args, case)], for grading.Check.cases; the random ones vary n_x and m, so that an answer
+# written for the example's shapes only is found out.
+
+
+def _example():
+    """The notebook's example (X, Y, w, b): two features, three examples."""
+    return np.array([[1.0, -2.0, 0.5], [0.5, 1.5, -1.0]]), np.array([[1, 0, 0]]), np.array([[0.5], [-1.0]]), 0.25
+
+
+def _cost_draws(seed, count):
+    """The random problems of the cost, drawn in turn from one generator: per round, probabilities A, the same
+    with some exactly 0 or 1 on the right side, and a confidently wrong A, [(kind, (A, Y), case)]."""
+    rng, problems = np.random.default_rng(seed), []
+    for _ in range(count):
+        m = int(rng.integers(2, 40))
+        A, Y = rng.uniform(0.01, 0.99, size=(1, m)), rng.integers(0, 2, size=(1, m))
+        problems.append(("cost", (A, Y), f"m={m}"))
+        saturated = rng.random(size=(1, m)) < 0.3
+        A = np.where(saturated, Y.astype(float), A)  # exactly 0 or 1, on the right side
+        problems.append(("cost", (A, Y), f"m={m}, {int(saturated.sum())} saturated"))
+        A_wrong, Y_wrong = np.where(saturated, 1.0 - Y, A), Y.copy()
+        A_wrong[0, 0], Y_wrong[0, 0] = 0.0, 1
+        problems.append(("confidently wrong", (A_wrong, Y_wrong), f"m={m}, confidently wrong"))
+    return problems
+
+
+def cost_problems(seed=None, count=4):
+    """Problems (A, Y) for cost, some with A exactly 0 or 1 on the right side."""
+    if seed is None:
+        return [((np.array([[0.9, 0.2, 0.6, 0.35]]), np.array([[1, 0, 0, 1]])), ""),
+                ((np.array([[1.0, 0.0, 0.7, 0.2]]), np.array([[1, 0, 1, 0]])), "A exactly 0 and 1")]
+    return [(args, case) for kind, args, case in _cost_draws(seed, count) if kind == "cost"]
+
+
+def confidently_wrong_problems(seed=None, count=4):
+    """Problems (A, Y) for cost with A exactly 0 or 1 on the wrong side, drawn with cost_problems (same seed)."""
+    if seed is None:
+        return [((np.array([[0.0, 1.0, 0.5]]), np.array([[1, 0, 1]])), "confidently wrong")]
+    return [(args, case) for kind, args, case in _cost_draws(seed, count) if kind == "confidently wrong"]
+
+
+def _gradients_problems(seed, count, n_x_high, m_high):
+    if seed is None:
+        return [(_example(), "")]
+    rng, problems = np.random.default_rng(seed), []
+    for _ in range(count):
+        n_x, m = int(rng.integers(1, n_x_high)), int(rng.integers(2, m_high))
+        X, Y = rng.normal(size=(n_x, m)), rng.integers(0, 2, size=(1, m))
+        w, b = rng.normal(size=(n_x, 1)), float(rng.normal())
+        problems.append(((X, Y, w, b), f"n_x={n_x}, m={m}"))
+    return problems
+
+
+def gradients_loop_problems(seed=None, count=5):
+    """Problems (X, Y, w, b) for gradients_loop."""
+    return _gradients_problems(seed, count, 6, 30)
+
+
+def gradients_problems(seed=None, count=5):
+    """Problems (X, Y, w, b) for gradients: more features and examples than for the loop."""
+    return _gradients_problems(seed, count, 8, 200)
+
+
+def optimize_problems(seed=None, count=4):
+    """Problems (X, Y, w, b, learning_rate, num_iterations, record_every) for optimize, on noisy linear labels."""
+    if seed is None:
+        X = np.array([[1.0, -1.0, 2.0, -0.5], [0.5, 1.0, -1.5, -2.0]])
+        return [((X, np.array([[1, 0, 1, 0]]), np.array([[0.1], [-0.2]]), 0.0, 0.5, 6, 2), "")]
+    rng, problems = np.random.default_rng(seed), []
+    for _ in range(count):
+        n_x, m = int(rng.integers(1, 6)), int(rng.integers(3, 60))
+        X = rng.normal(size=(n_x, m))
+        Y = (rng.normal(size=(1, n_x)) @ X + 0.5 * rng.normal(size=(1, m)) > 0).astype(int)
+        w, b = 0.5 * rng.normal(size=(n_x, 1)), float(rng.normal())
+        learning_rate, num_iterations = float(rng.uniform(0.05, 1.0)), int(rng.integers(1, 40))
+        record_every = int(rng.integers(1, 6))
+        problems.append(((X, Y, w, b, learning_rate, num_iterations, record_every),
+                         f"n_x={n_x}, m={m}, {num_iterations} iterations, every {record_every}"))
+    return problems
+
+
+def predict_problems(seed=None, count=4):
+    """Problems (X, w, b) for predict, with small integers so that some examples sit exactly on the boundary."""
+    if seed is None:
+        return [((np.array([[-2.0, 0.0, 0.3, 0.6, 3.0]]), np.array([[1.0]]), 0.0), "")]
+    rng, problems = np.random.default_rng(seed), []
+    for _ in range(count):
+        n_x, m = int(rng.integers(1, 6)), int(rng.integers(2, 30))
+        X = rng.integers(-3, 4, size=(n_x, m)).astype(float)
+        w, b = rng.integers(-2, 3, size=(n_x, 1)).astype(float), float(rng.integers(-1, 2))
+        X[:, 0] = 0.0  # z = b exactly: on the boundary when b == 0
+        problems.append(((X, w, b), f"n_x={n_x}, m={m}, b={b:g}"))
+    return problems
+
+
+# -- checks that are more than a comparison with the reference ------------------------------------------------
+
+
+def check_confidently_wrong(check, student, seed=None, **draw):
+    """The cost of predictions that are certain and wrong (A exactly 0 or 1 on the wrong side) depends on the
+    clipping, so require a finite number at least what a clip at 1e-7 gives, rather than one value."""
+    problems = confidently_wrong_problems(seed, **draw)
+    for (A, Y), case in problems:
+        (value,) = check.call(student, A, Y, outputs=("cost",))
+        try:
+            number = float(value) if np.ndim(value) == 0 else None
+        except (TypeError, ValueError):
+            number = None
+        if number is None:
+            problem = "no single number came back (see the rows above)."
+        elif not np.isfinite(number):
+            problem = (f"got {number}: here A is exactly 0 or 1 on the wrong side, where log(0) = -inf. "
+                       "Clip A to [1e-12, 1 - 1e-12] before the logs.")
+        else:
+            problem = (f"got {number:.4g}, too little for predictions that are certain and wrong: "
+                       "clip A to [1e-12, 1 - 1e-12].")
+        smallest_fair = cost(np.clip(A, 1e-7, 1 - 1e-7), Y)
+        check.require(f"cost [{case}] is large but finite",
+                      number is not None and bool(np.isfinite(number)) and number >= smallest_fair, problem)
+
+
+def check_gradients(check, student, seed=None, **draw):
+    """The cases of gradients or gradients_loop (check.graded), and each of dw and db also against a central
+    difference of the course's cost, with m for the diagnosis of a missing or doubled 1/m."""
+    graded = check.graded
+    for (X, Y, w, b), case in graded.problems(seed, **draw):
+        m = X.shape[1]
+        dw, db = check.function(student, graded.reference, (X, Y, w, b), outputs=graded.outputs, case=case, m=m,
+                                mistakes=graded.mistakes(X, Y, w, b))
+        suffix = f" [{case}]" if case else ""
+        check.gradient_of("dw" + suffix, dw, lambda w_: cost(forward(X, w_, b), Y), w, m=m)
+        check.gradient_of("db" + suffix, db, lambda b_: cost(forward(X, w, b_), Y), b, m=m)
+
+
+def check_no_loop(check, student):
+    """No points for a vectorized function with a Python loop, in it or in a function of the notebook it calls
+    (the cells the kernel ran are read: helpers/codecheck.py)."""
+    loops = codecheck.loop_message(student)
+    check.require("no Python loop", not loops, loops)

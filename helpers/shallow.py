@@ -41,6 +41,7 @@ than half of them, and about one start in three is still above 0.35 after 100 ep
 """
 import numpy as np
 
+from helpers import codecheck
 from helpers.activations import sigmoid
 from helpers.logistic import cost as cross_entropy
 from helpers.logistic import cost_from_logits
@@ -186,3 +187,323 @@ def predict(X, params, threshold=0.5):
     """Labels 1 where A2 > threshold, else 0; int array of shape (n_y, m)."""
     A2, _ = forward(X, params)
     return (A2 > threshold).astype(int)
+
+
+# -- test problems: the assignments' examples (seed=None), or random ones drawn from a seed -------------------
+# Each returns [(args, case)], for grading.Check.cases; the random ones vary n_x, n_h and m, so that an answer
+# written for the example's shapes only is found out. Assignment 4 grades the functions above one by one,
+# assignment 5 a whole training step (train_step) written without loops.
+
+STEP_OUTPUTS = ("new_params", "cost", "grads")
+
+
+def example_problem(m=3):
+    """The assignments' example: X (2, m), Y (1, m) and a 2-3-1 network's params (m = 3 in 4, m = 4 in 5)."""
+    X = np.array([[1.0, -0.5, 2.0, 0.0], [0.5, 1.5, -1.0, 1.0]])[:, :m].copy()
+    Y = np.array([[1, 0, 1, 0]])[:, :m].copy()
+    params = {"W1": np.array([[0.5, -0.3], [0.2, 0.8], [-0.6, 0.1]]), "b1": np.array([[0.1], [-0.2], [0.0]]),
+              "W2": np.array([[1.0, -1.5, 0.5]]), "b2": np.array([[0.2]])}
+    return X, Y, params
+
+
+def random_problem(rng, max_hiddens=7, max_examples=29):
+    """(X, Y, params, case): sizes, data and N(0, 1) parameters drawn from rng; X (n_x, m), Y (1, m) in {0, 1}."""
+    n_x, n_h = int(rng.integers(1, 6)), int(rng.integers(1, max_hiddens + 1))
+    m = int(rng.integers(1, max_examples + 1))
+    X = rng.normal(size=(n_x, m))
+    Y = rng.integers(0, 2, size=(1, m))
+    params = {"W1": rng.normal(size=(n_h, n_x)), "b1": rng.normal(size=(n_h, 1)),
+              "W2": rng.normal(size=(1, n_h)), "b2": rng.normal(size=(1, 1))}
+    return X, Y, params, f"n_x={n_x}, n_h={n_h}, m={m}"
+
+
+def layer_sizes_problems(seed=None, count=4):
+    """Problems (X, Y, num_hiddens) for layer_sizes."""
+    if seed is None:
+        return [((np.zeros((2, 5)), np.zeros((1, 5)), 4), "")]
+    rng, problems = np.random.default_rng(seed), []
+    for _ in range(count):
+        n_x, n_y, m, n_h = (int(size) for size in rng.integers(1, 9, size=4))
+        problems.append(((np.zeros((n_x, m)), np.zeros((n_y, m)), n_h), f"X {(n_x, m)}, Y {(n_y, m)}, n_h={n_h}"))
+    return problems
+
+
+def initialize_parameters_problems(seed=None, count=4):
+    """Problems (n_x, n_h, n_y, seed) for initialize_parameters."""
+    if seed is None:
+        return [((2, 3, 1, 0), "")]
+    rng, problems = np.random.default_rng(seed), []
+    for _ in range(count):
+        n_x, n_h, start = int(rng.integers(1, 6)), int(rng.integers(1, 9)), int(rng.integers(0, 1000))
+        problems.append(((n_x, n_h, 1, start), f"n_x={n_x}, n_h={n_h}, seed={start}"))
+    return problems
+
+
+def forward_problems(seed=None, count=4):
+    """Problems (X, params) for the forward pass."""
+    if seed is None:
+        X, _, params = example_problem()
+        return [((X, params), "")]
+    rng = np.random.default_rng(seed)
+    return [((X, params), case) for X, _, params, case in (random_problem(rng) for _ in range(count))]
+
+
+def cost_problems(seed=None, count=4):
+    """Problems (A2, Y) for the cost: probabilities away from 0 and 1."""
+    if seed is None:
+        return [((np.array([[0.8, 0.3, 0.6]]), np.array([[1, 0, 1]])), "")]
+    rng, problems = np.random.default_rng(seed), []
+    for _ in range(count):
+        m = int(rng.integers(2, 40))
+        A2 = rng.uniform(0.02, 0.98, size=(1, m))
+        problems.append(((A2, rng.integers(0, 2, size=(1, m))), f"m={m}"))
+    return problems
+
+
+def backward_problems(seed=None, count=5):
+    """Problems (params, cache, X, Y) for the backward pass, with the cache of the course's forward pass."""
+    if seed is None:
+        X, Y, params = example_problem()
+        problems = [(X, Y, params, "")]
+    else:
+        rng = np.random.default_rng(seed)
+        problems = [random_problem(rng) for _ in range(count)]
+    return [((params, forward(X, params)[1], X, Y), case) for X, Y, params, case in problems]
+
+
+def update_parameters_problems(seed=None, count=4):
+    """Problems (params, grads, learning_rate) for the update, with the course's gradients."""
+    if seed is None:
+        X, Y, params = example_problem()
+        return [((params, backward(params, forward(X, params)[1], X, Y), 0.5), "")]
+    rng, problems = np.random.default_rng(seed), []
+    for _ in range(count):
+        X, Y, params, case = random_problem(rng)
+        grads = backward(params, forward(X, params)[1], X, Y)
+        learning_rate = float(rng.uniform(0.01, 2.0))
+        problems.append(((params, grads, learning_rate), f"{case}, learning_rate={learning_rate:.3f}"))
+    return problems
+
+
+def fit_problems(seed=None, count=3):
+    """Problems (X, Y, num_hiddens, learning_rate, num_iterations, seed, record_every) for fit."""
+    if seed is None:
+        from helpers import datasets
+
+        X, Y = datasets.noisy_xor(m=200, noise=0.25, seed=0)
+        return [((X, Y, 4, 1.2, 1000, 0, 100), "noisy XOR")]
+    rng, problems = np.random.default_rng(seed), []
+    for _ in range(count):
+        n_x, m = int(rng.integers(1, 5)), int(rng.integers(2, 40))
+        X = rng.normal(size=(n_x, m))
+        Y = rng.integers(0, 2, size=(1, m))
+        arguments = (int(rng.integers(1, 7)), float(rng.uniform(0.1, 2.0)), int(rng.integers(1, 60)),
+                     int(rng.integers(0, 100)), int(rng.integers(1, 8)))
+        problems.append(((X, Y, *arguments), f"n_x={n_x}, m={m}, n_h={arguments[0]}, {arguments[2]} iterations"))
+    return problems
+
+
+def predict_problems(seed=None, count=4):
+    """Problems (X, params) for predict; in the first random one every example sits on the boundary, A2 = 0.5."""
+    if seed is None:
+        return forward_problems()
+    rng, problems = np.random.default_rng(seed), []
+    for index in range(count):
+        X, _, params, case = random_problem(rng)
+        if index == 0:  # W2 = 0 and b2 = 0 put every example exactly on the boundary: A2 = 0.5
+            params = {**params, "W2": np.zeros_like(params["W2"]), "b2": np.zeros_like(params["b2"])}
+            case += ", A2 = 0.5"
+        problems.append(((X, params), case))
+    return problems
+
+
+def _train_step_problems(seed=None, count=6):
+    """[(args, case, the course's version the step is compared with)] for assignment 5's training step."""
+    if seed is None:
+        X, Y, params = example_problem(m=4)
+        return [((X, Y, params, 0.5), "example, vs the loop version", train_step_loop)]
+    rng, problems = np.random.default_rng(seed), []
+    for index in range(count):
+        X, Y, params, case = random_problem(rng, max_hiddens=8, max_examples=39)
+        learning_rate = float(rng.uniform(0.01, 2.0))
+        against, version = ("the loop version", train_step_loop) if index % 3 == 0 else ("the reference", train_step)
+        problems.append(((X, Y, params, learning_rate), f"{case}, vs {against}", version))
+    return problems
+
+
+def train_step_problems(seed=None, count=6):
+    """Problems (X, Y, params, learning_rate) for a whole training step."""
+    return [(args, case) for args, case, _ in _train_step_problems(seed, count)]
+
+
+# -- the known mistakes of a graded function, in the order of its outputs (see helpers/mistakes.py) ----------
+
+
+def initialize_parameters_mistakes(n_x, n_h, n_y, seed=0):
+    from helpers import mistakes
+
+    return {diagnosis: (params,) for diagnosis, params in
+            mistakes.shallow_initialize_parameters(n_x, n_h, n_y, seed=seed).items()}
+
+
+def forward_mistakes(X, params):
+    from helpers import mistakes
+
+    return {diagnosis: (cache["A2"], cache) for diagnosis, cache in mistakes.shallow_forward(X, params).items()}
+
+
+def backward_mistakes(params, cache, X, Y):
+    from helpers import mistakes
+
+    return {diagnosis: (grads,) for diagnosis, grads in mistakes.shallow_backward(params, cache, X, Y).items()}
+
+
+def update_parameters_mistakes(params, grads, learning_rate):
+    from helpers import mistakes
+
+    return {diagnosis: (new_params,) for diagnosis, new_params in
+            mistakes.shallow_update_parameters(params, grads, learning_rate).items()}
+
+
+# -- checks that are more than a comparison with the reference (a test cell names them) ----------------------
+# Each takes the test cell's grading.Check and the student's function(s), and adds its rows to the check.
+
+
+def _problems(graded, seed):
+    return graded.problems() if seed is None else graded.problems(seed)
+
+
+def cost_cases(check, compute_cost, seed=None):
+    """check.cases for the cost, with the number of examples m, so that a cost divided by m twice is named."""
+    graded = check.graded
+    for (A2, Y), case in _problems(graded, seed):
+        check.function(compute_cost, graded.reference, (A2, Y), outputs=graded.outputs, m=Y.shape[1], case=case,
+                       mistakes=graded.mistakes(A2, Y))
+
+
+def backward_cases(check, backward_propagation, seed=None):
+    """Each gradient against the course's and against a central difference of the course's cost, with m."""
+    graded = check.graded
+    for (params, cache, X, Y), case in _problems(graded, seed):
+        expected = graded.reference(params, cache, X, Y)
+        variants = {diagnosis: variant for diagnosis, (variant,) in graded.mistakes(params, cache, X, Y).items()}
+        (grads,) = check.call(backward_propagation, params, cache, X, Y)
+        for name in expected:
+            got = grads.get(name) if isinstance(grads, dict) else grads
+            label = f"{name} [{case}]" if case else name
+            wrong = {diagnosis: value[name] for diagnosis, value in variants.items()}
+            check.compare(label, got, expected[name], mistakes=wrong, m=X.shape[1])
+            check.gradient(label, got, lambda: cost(forward(X, params)[0], Y), params[name[1:]],
+                           mistakes=wrong, m=X.shape[1])
+
+
+def check_xor_accuracy(check, fit, predict):
+    """At least 95% on 10,000 held-out noisy XOR points, trained and predicted with the student's own functions."""
+    from helpers import datasets
+
+    X_train, Y_train = datasets.noisy_xor(m=2000, noise=0.25, seed=0)
+    X_test, Y_test = datasets.noisy_xor(m=10000, noise=0.25, seed=1)
+    trained, _ = check.call(fit, X_train, Y_train, 5, 1.2, 3000, 0, outputs=("params", "costs"))
+    if not check.failures:
+        (Y_hat,) = check.call(predict, X_test, trained)
+    if not check.failures and check.require(
+            "predictions have shape (1, m)", isinstance(Y_hat, np.ndarray) and Y_hat.shape == Y_test.shape,
+            f"predict returned {type(Y_hat).__name__} {getattr(Y_hat, 'shape', '')}; "
+            f"it must return an array of shape {Y_test.shape}."):
+        accuracy = float(np.mean(Y_hat == Y_test))
+        print(f"held-out accuracy: {accuracy:.2%} (at least 95% needed; the best possible rule gets about 95.6%)")
+        check.require("held-out accuracy >= 95%", accuracy >= 0.95,
+                      f"your network classifies {accuracy:.1%} of the held-out points correctly. This test trains with "
+                      "all of your functions, so first make every test above pass.")
+
+
+def train_step_cases(check, train_step_vectorized, seed=None):
+    """Assignment 5 (a): cost, gradients and new parameters against the loop version or the reference, with m."""
+    from helpers import mistakes
+
+    graded = check.graded
+    for (X, Y, params, learning_rate), case, version in _train_step_problems(seed):
+        expected_params, expected_cost, expected_grads = version(X, Y, params, learning_rate)
+        variants = graded.mistakes(X, Y, params, learning_rate)
+        new_params, step_cost, grads = check.call(train_step_vectorized, X, Y, params, learning_rate,
+                                                  outputs=graded.outputs)
+        suffix, m = f" [{case}]", X.shape[1]
+        check.compare_output("cost", step_cost, expected_cost, m=m, suffix=suffix,
+                             mistakes=mistakes.logistic_cost(forward(X, params)[0], Y))
+        check.compare_output("grads", grads, expected_grads, m=m, suffix=suffix,
+                             mistakes={diagnosis: variant[2] for diagnosis, variant in variants.items()})
+        check.compare_output("new_params", new_params, expected_params, suffix=suffix,
+                             mistakes={diagnosis: variant[0] for diagnosis, variant in variants.items()})
+
+
+def check_no_loops(check, train_step_vectorized):
+    """Assignment 5 (b): the step runs, and neither it nor the notebook's functions it calls has a Python loop."""
+    from helpers import datasets
+
+    X, Y = datasets.noisy_xor(m=10, noise=0.25, seed=5)
+    check.call(train_step_vectorized, X, Y, initialize_parameters(2, 3, 1, seed=5, scale=1.0), 0.5,
+               outputs=STEP_OUTPUTS)
+    loops = codecheck.loop_message(train_step_vectorized)
+    check.require("no for/while loop, comprehension, map or np.vectorize", not loops, loops)
+
+
+SPEED_EXAMPLES, MIN_SPEEDUP = 10_000, 20
+
+
+def check_speed(check, train_step_vectorized):
+    """Assignment 5 (c): at least MIN_SPEEDUP times faster than the course's train_step_loop on SPEED_EXAMPLES
+    examples, both timed here, each call on fresh inputs."""
+    from helpers import datasets
+
+    X, Y = datasets.noisy_xor(m=SPEED_EXAMPLES, noise=0.25, seed=6)
+    params = initialize_parameters(2, 4, 1, seed=6, scale=1.0)
+    new_params, _, grads = check.call(train_step_vectorized, X, Y, params, 1.2, outputs=STEP_OUTPUTS)
+    if check.failures or not check.require(
+            "returns new_params and grads with the parameters' shapes",
+            isinstance(new_params, dict) and isinstance(grads, dict)
+            and all(np.shape(new_params.get(name)) == value.shape and np.shape(grads.get("d" + name)) == value.shape
+                    for name, value in params.items()),
+            "new_params must hold W1, b1, W2, b2 and grads dW1, db1, dW2, db2, each of its parameter's shape."):
+        return
+    rng = np.random.default_rng(6)
+
+    def fresh_problem():
+        """New inputs for every timed call, so that remembering an answer gains nothing."""
+        return (rng.normal(size=X.shape), rng.integers(0, 2, size=Y.shape),
+                initialize_parameters(2, 4, 1, seed=int(rng.integers(1000)), scale=1.0), 1.2)
+
+    speedup = codecheck.speedup(train_step_loop, train_step_vectorized, fresh_problem)
+    print(f"on {X.shape[1]} examples your step is {speedup:.0f} times faster than the loop version")
+    check.require(f"at least {MIN_SPEEDUP} times faster", speedup >= MIN_SPEEDUP,
+                  f"less than {MIN_SPEEDUP} times faster (the line above says how much). Look for work done once "
+                  "per example or per unit: every line should handle whole matrices.")
+
+
+def check_same_boundary(check, train_step_vectorized, num_steps=200):
+    """Assignment 5 (d): num_steps steps of the student's step from the same start as the course's loop version
+    reach the same parameters, and the same class on a grid over noisy XOR (up to rounding at the boundary)."""
+    from helpers import datasets
+
+    X, Y = datasets.noisy_xor(m=200, noise=0.25, seed=3)
+    start = initialize_parameters(2, 4, 1, seed=0, scale=1.0)
+    grid = np.mgrid[-0.75:1.75:101j, -0.75:1.75:101j].reshape(2, -1)
+    check.call(train_step_vectorized, X, Y, start, 1.2, outputs=STEP_OUTPUTS)
+    if check.failures:
+        return
+    looped = trained = start
+    for _ in range(num_steps):
+        looped, _, _ = train_step_loop(X, Y, looped, 1.2)
+    for _ in range(num_steps):
+        trained, _, _ = check.call(train_step_vectorized, X, Y, trained, 1.2, outputs=STEP_OUTPUTS)
+        if check.failures:
+            break
+    check.compare_output("new_params", trained, looped, suffix=f" after {num_steps} steps")
+    if check.failures:
+        check.notes.append(f"training repeats your step {num_steps} times, so any difference in part (a) "
+                           "grows here: make part (a) pass first.")
+        return
+    A2_loop, A2_yours = forward(grid, looped)[0], forward(grid, trained)[0]
+    # only a point within rounding distance of the boundary may change sides
+    changed = ((A2_yours > 0.5) != (A2_loop > 0.5)) & (np.abs(A2_loop - 0.5) > 1e-6)
+    check.require(f"the same class on all {grid.shape[1]} grid points", not np.any(changed),
+                  f"{np.count_nonzero(changed)} grid points are classified differently after training.")

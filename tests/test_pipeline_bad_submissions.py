@@ -169,7 +169,7 @@ def test_every_submission_has_a_feedback_page(graded):
 def test_no_feedback_page_shows_a_hidden_test_line(graded):
     course, _, _ = graded
     lines = hidden_lines()
-    assert len(lines) >= 20
+    assert len(lines) >= 5, "every test cell has hidden tests"
     texts = {path.parent.parent.name: page_text(path) for path in feedback_pages(course)}
     leaks = {name: sorted(line for line in lines if line in text) for name, text in texts.items()}
     assert {name: found for name, found in leaks.items() if found} == {}
@@ -194,7 +194,7 @@ def test_feedback_shows_the_code_the_visible_tests_the_scores_and_the_diagnoses(
     course, _, _ = graded
     text = page_text(course.feedback / "good_two_mistakes" / ASSIGNMENT / f"{ASSIGNMENT}.html")
     assert "return np.sign(net_input(X, w, b))" in text                          # the student's code
-    assert 'check.function(predict, course.predict, (X, w, b), outputs=("Y_hat",),' in text  # a visible test
+    assert 'check.cases(predict)' in text                                           # a visible test
     assert "Score: 7.0 / 12.0" in text and "Score: 0.0 / 2.0" in text              # the scores
     assert "FAIL" in text and "np.sign" in text                                    # the toolkit's table
 

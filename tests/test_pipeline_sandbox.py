@@ -270,6 +270,10 @@ def test_grading_stops_with_a_clear_message_when_the_sandbox_tool_is_missing(tmp
                                  env={**os.environ, "PATH": f"{Path(sys.executable).parent}:{bare}"})
     assert unsandboxed.returncode == 0, unsandboxed.stderr
     assert "WITHOUT a sandbox" in unsandboxed.stdout and "--no-sandbox" in unsandboxed.stderr
+    report = subprocess.run([sys.executable, "-m", "autograder", "report", "--course", str(course.root)],
+                            capture_output=True, text=True, timeout=300)
+    assert report.returncode == 0, report.stderr
+    assert "1 submissions were graded WITHOUT a sandbox" in (course.reports / "report.html").read_text()
 
 
 def test_the_sandbox_check_explains_a_machine_where_bwrap_cannot_work(tmp_path, monkeypatch):
