@@ -94,6 +94,7 @@ class Course:
     db_url: str | None = None
     source_dir: Path | None = None
     limits: Limits = field(default_factory=Limits)
+    trusted_tests: bool = True  # False: test cells in the student's kernel, only to compare the two ways
 
     def __post_init__(self):
         root = Path(self.root).resolve()
@@ -103,7 +104,8 @@ class Course:
         object.__setattr__(self, "db_url", self.db_url or f"sqlite:///{root / 'gradebook.db'}")
 
     def config(self):
-        return nbgrader_config(self.root, self.db_url, source_dir=self.source_dir, limits=self.limits)
+        return nbgrader_config(self.root, self.db_url, source_dir=self.source_dir, limits=self.limits,
+                               trusted_tests=self.trusted_tests)
 
     def assignments(self):
         return assignments(self.source_dir)

@@ -108,7 +108,7 @@ def _package_binds(helpers_modules=None):
 def _with_open_parents(args):
     """bwrap makes the missing parents of a mount point private (0700) when run as root: make them 0755 first,
     so that the unprivileged user can reach what is mounted below them."""
-    made, opened = {"/"}, []
+    made, opened = {"/", SCRATCH, WORK}, []  # (the scratch folders keep their own permissions)
     for position, arg in enumerate(args):
         if arg.startswith("--") and arg.endswith(("bind", "bind-try", "symlink")):
             destination = Path(args[position + 2])
@@ -141,10 +141,11 @@ def bwrap_command(kernel_cmd, socket_folder, work_files, limits, uid=None, helpe
     else:
         # bwrap keeps these two for setpriv, which drops them with everything else when it changes user.
         args += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
-    args += _with_open_parents(_system_binds() + _package_binds(helpers_modules))
-    args += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev",
-             "--size", str(limits.scratch_bytes), "--perms", "1777", "--tmpfs", SCRATCH,
+    # The scratch tmpfs first: a course or a Python that lives under /tmp is bound on top of it, not hidden by it.
+    args += ["--size", str(limits.scratch_bytes), "--perms", "1777", "--tmpfs", SCRATCH,
              "--perms", "0777", "--dir", WORK]
+    args += _with_open_parents(_system_binds() + _package_binds(helpers_modules))
+    args += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev"]
     for path in work_files:
         args += ["--ro-bind", str(path), f"{WORK}/{Path(path).name}"]
     args += ["--bind", str(socket_folder), str(socket_folder),

@@ -6,9 +6,11 @@ work is lost, full credit for the untouched correct parts), a line in the report
 what happened, and must not change anyone else's grades. No feedback file may show a
 line of the hidden tests, not even in a traceback.
 """
+import dataclasses
 import html
 import importlib.util
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +20,7 @@ import pytest
 from nbconvert import HTMLExporter
 
 from autograder import demo, grade, submissions
+from autograder.course import Limits
 from support import FIXTURES_DIR, selected_assignments
 
 ASSIGNMENT = "01_perceptron"
@@ -61,6 +64,20 @@ def graded(tmp_path_factory):
     return course, chosen, result
 
 
+@pytest.fixture(scope="module")
+def graded_in_kernel(graded, tmp_path_factory):
+    """The same class graded again with the test cells in the students' kernels (nbgrader's own way)."""
+    course, _, _ = graded
+    copy = tmp_path_factory.mktemp("bad_in_kernel") / "course"
+    shutil.copytree(course.root, copy, ignore=shutil.ignore_patterns("autograded", "feedback", "reports",
+                                                                     ".autograder", "gradebook.db"))
+    in_kernel = demo.make_course(copy, [ASSIGNMENT])
+    in_kernel = dataclasses.replace(in_kernel, trusted_tests=False,
+                                    limits=Limits(cell_timeout=10, memory_bytes=2 * 2**30, max_output_chars=100_000))
+    grade.grade(in_kernel, [ASSIGNMENT], workers_count=2, show_progress=False)
+    return in_kernel
+
+
 def scores(course, who):
     return {cell: score[0] for (assignment, name, *rest), score in grade.snapshot(course.db_url).items()
             if name == who and len(rest) == 2 for notebook, cell in [rest] if cell != "late penalty"}
@@ -101,6 +118,13 @@ def test_good_submissions_are_graded_as_if_alone(graded, name):
     expected = {cell: score for (who, _, _, cell), score in demo.expected_scores(course, chosen).items() if who == name}
     assert scores(course, name) == expected
     assert problems(course)[name] == []
+
+
+@pytest.mark.parametrize("path", BAD, ids=lambda path: path.stem)
+def test_a_bad_submission_scores_the_same_in_its_kernel_and_in_the_trusted_grader(graded, graded_in_kernel, path):
+    """The same points both ways (the tables of a cell whose kernel died or hung differ: the kernel's has none)."""
+    course, _, _ = graded
+    assert scores(graded_in_kernel, student(path)) == scores(course, student(path))
 
 
 def test_the_command_counts_the_problem_submissions(graded):
