@@ -10,6 +10,8 @@ test cells) and names the modules and calls that reach out, e.g. "signals other 
 import ast
 import re
 
+from helpers.notebook_loops import dotted_name
+
 # (what it reaches, names that reach it): a name is a module, or a module's attribute.
 REACHES = [
     ("the network", {"socket", "urllib", "http", "requests", "ftplib", "smtplib", "telnetlib", "ssl", "xmlrpc",
@@ -27,17 +29,6 @@ REACHES = [
 # A path in a string constant that leaves the notebook's folder: absolute, home-relative or upwards.
 OUTSIDE_PATH = re.compile(r"^(/|~|\.\./)")
 MAGIC_LINE = re.compile(r"^\s*[%!]", re.MULTILINE)
-
-
-def _dotted(node):
-    """'os.kill' for the expression os.kill, None for anything that is not a plain dotted name."""
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        return ".".join([node.id, *reversed(parts)])
-    return None
 
 
 def names_used(code):
@@ -58,7 +49,7 @@ def names_used(code):
                 found.add(f"{node.module}.{alias.name}")
                 aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
         elif isinstance(node, ast.Attribute):
-            dotted = _dotted(node)
+            dotted = dotted_name(node)
             if dotted:
                 head, _, rest = dotted.partition(".")
                 found.add(f"{aliases.get(head, head)}.{rest}" if rest else aliases.get(head, head))

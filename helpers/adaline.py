@@ -189,26 +189,25 @@ def activation_problems(seed=None, count=4):
     return [activation for _, activation in _net_input_and_activation_draws(seed, count)]
 
 
-def cost_problems(seed=None, count=4):
-    """Problems (X, Y, w, b) for cost."""
+def _data_problems(seed, count, m_high):
+    """Problems (X, Y, w, b): the example, or count random ones with m in [2, m_high)."""
     if seed is None:
         return [(_example(), "")]
     rng, problems = np.random.default_rng(seed), []
     for _ in range(count):
-        n_x, m, X, Y, w, b = _random_data(rng, 2, 20)
+        n_x, m, X, Y, w, b = _random_data(rng, 2, m_high)
         problems.append(((X, Y, w, b), f"n_x={n_x}, m={m}"))
     return problems
+
+
+def cost_problems(seed=None, count=4):
+    """Problems (X, Y, w, b) for cost."""
+    return _data_problems(seed, count, 20)
 
 
 def gradients_problems(seed=None, count=5):
     """Problems (X, Y, w, b) for gradients."""
-    if seed is None:
-        return [(_example(), "")]
-    rng, problems = np.random.default_rng(seed), []
-    for _ in range(count):
-        n_x, m, X, Y, w, b = _random_data(rng, 2, 25)
-        problems.append(((X, Y, w, b), f"n_x={n_x}, m={m}"))
-    return problems
+    return _data_problems(seed, count, 25)
 
 
 def batch_step_problems(seed=None, count=4):

@@ -88,7 +88,7 @@ def cell_trees(sources):
     return trees, problems
 
 
-def _dotted(node):
+def dotted_name(node):
     parts = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)
@@ -135,7 +135,7 @@ def _dynamic_use(tree, aliases):
                 and id(node) not in constant_getattrs:
             return f"{node.id}" + ("()" if node.id != "getattr" else " with a name made at run time")
         if isinstance(node, (ast.Attribute, ast.Name)):
-            dotted = _dotted(node)
+            dotted = dotted_name(node)
             if dotted:
                 full = _resolved(dotted, aliases)
                 if any(full == name or full.startswith(name + ".") or full.endswith("." + name)
@@ -245,9 +245,9 @@ def loop_report(name, sources):
         elif current == name:
             return [], f"`{name}` is not written with `def`, so its code cannot be checked for loops"
         elif isinstance(node, ast.Assign) and isinstance(node.value, (ast.Name, ast.Attribute)) \
-                and _dotted(node.value):
+                and dotted_name(node.value):
             # another name for something (act = np.tanh, step = my_step): follow it, or accept a known module's
-            other = _dotted(node.value)
+            other = dotted_name(node.value)
             head = other.split(".")[0]
             if not known_module(_resolved(other, aliases)) and head in bound and head != current:
                 edges[current].add(head)

@@ -99,18 +99,19 @@ def survivors():
     return found
 
 
-def make_class(root, with_attackers, target_of):
-    """A throwaway course with its own source/ (so that an attack has something to hit)."""
+def make_class(root, attackers, target_of):
+    """A throwaway course with its own source/ (so that an attack has something to hit), the good students and
+    the given attack fixtures."""
     root.mkdir(parents=True)
     shutil.copytree(REPO_ROOT / "source" / ASSIGNMENT, root / "source" / ASSIGNMENT)
     course = demo.make_course(root, [ASSIGNMENT], source_dir=root / "source")
     chosen = {(name, ASSIGNMENT): variant for name, variant in GOOD.items()}
     demo.write_submitted(course, demo.cohort_files(course, chosen))
-    if with_attackers:
+    if attackers:
         release = nbformat.read(course.root / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
         answers = submissions.solutions(nbformat.read(course.source_dir / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
                                                       as_version=4))
-        for path in ATTACKS:
+        for path in attackers:
             folder = course.submitted / path.stem / ASSIGNMENT
             folder.mkdir(parents=True)
             for name, data in load(path).hand_in(release, answers, target_of(course)).items():
@@ -138,8 +139,8 @@ def graded(tmp_path_factory):
         return {"course": str(course.root), "helpers": str(Path(helpers.__file__).parent),
                 "port": server.server_address[1], "secret": SECRET, "marker": MARKER}
 
-    clean, chosen = make_class(root / "clean", False, target_of)
-    attacked, _ = make_class(root / "attacked", True, target_of)
+    clean, chosen = make_class(root / "clean", [], target_of)
+    attacked, _ = make_class(root / "attacked", ATTACKS, target_of)
     clean_result = run_pipeline(clean)
     assert clean_result.returncode == 0, clean_result.stderr
     before = protected_files(attacked)
@@ -237,7 +238,9 @@ def test_no_instructor_variable_reaches_a_notebook(graded):
              if path.is_file()]
     assert any("HOME" in text for text in texts), "the environment attack printed nothing"
     assert not any(graded["secret"] in text for text in texts)
-    assert not any(str(Path.home()) in text and "environ" in text for text in texts if SECRET in text)
+    printed = outputs_text(course.autograded / "environment" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
+                           students_cells_only=True)
+    assert "'HOME': '/tmp'" in printed and f"'HOME': '{os.environ['HOME']}'" not in printed
 
 
 def test_no_attacker_read_the_hidden_tests_or_the_gradebook(graded):
@@ -333,15 +336,7 @@ def test_the_sandbox_works_for_an_ordinary_user():
             return {"course": str(course.root), "helpers": str(Path(helpers.__file__).parent), "port": 9,
                     "secret": SECRET, "marker": MARKER}
 
-        course, chosen = make_class(root / "course", False, target_of)
-        release = nbformat.read(course.root / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
-        answers = submissions.solutions(nbformat.read(course.source_dir / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
-                                                      as_version=4))
-        for path in picked:
-            folder = course.submitted / path.stem / ASSIGNMENT
-            folder.mkdir(parents=True)
-            for name, data in load(path).hand_in(release, answers, target_of(course)).items():
-                (folder / name).write_bytes(data)
+        course, chosen = make_class(root / "course", picked, target_of)
         if user is not None:
             subprocess.run(["chown", "-R", f"{user.pw_uid}:{user.pw_gid}", str(root)], check=True)
             opened += open_the_way_to_python()
