@@ -2,7 +2,7 @@
 
 The class is made of the course's own material: every student hands in, for each
 assignment, the instructor's solutions, a blank copy, or one of the fixtures in
-tests/fixtures/submissions/<assignment>/ (typical mistakes, each stating the scores it
+examples/submissions/<assignment>/ (typical mistakes, each stating the scores it
 must get). A few students add the usual accidents: a file that is not a notebook, a
 notebook under a name the learning-management system made up, a missing hand-in.
 The class arrives as a learning-management system's zip, and the pipeline takes it
@@ -21,7 +21,7 @@ from nbgrader.api import Gradebook
 from autograder import release, submissions
 from autograder.course import COURSE_ID, REPO_ROOT, SOURCE_DIR, CommandError, Course
 
-FIXTURES_DIR = REPO_ROOT / "tests" / "fixtures" / "submissions"
+EXAMPLES_DIR = REPO_ROOT / "examples" / "submissions"
 DEFAULT_STUDENTS = 30
 # Which variant a student hands in, by position: mostly solutions and fixtures, some blanks.
 SCHEDULE = ["solutions", 0, "solutions", 1, "blank", "solutions", 2, 3, "solutions", 4]
@@ -70,7 +70,7 @@ def notebooks_of(course, assignment):
             for path in release.notebooks(course.source_dir / assignment)]
 
 
-def cohort_files(course, chosen, fixtures_dir=FIXTURES_DIR):
+def cohort_files(course, chosen, fixtures_dir=EXAMPLES_DIR):
     """{(student, assignment, file name): notebook} for the planned cohort."""
     files = {}
     for assignment in sorted({assignment for _, assignment in chosen}):
@@ -82,7 +82,7 @@ def cohort_files(course, chosen, fixtures_dir=FIXTURES_DIR):
     return files
 
 
-def expected_scores(course, chosen, fixtures_dir=FIXTURES_DIR):
+def expected_scores(course, chosen, fixtures_dir=EXAMPLES_DIR):
     """{(student, assignment, notebook, grade_id): score} the cohort must get."""
     expected = {}
     for (student, assignment), variant in chosen.items():
@@ -132,7 +132,7 @@ def write_lms_zip(path, files):
 
 
 def demo(directory=None, assignments=None, students=DEFAULT_STUDENTS, workers_count=1, limits=None,
-         fixtures_dir=FIXTURES_DIR, show_progress=True, say=print):
+         fixtures_dir=EXAMPLES_DIR, show_progress=True, say=print):
     """Build a synthetic class in a throwaway course, run collect, grade, feedback and report on it;
     return the path of the report."""
     from autograder import collect, feedback, grade, problems, report

@@ -51,7 +51,7 @@ def main(argv=None):
     print(f"class: {students} students x {len(chosen_assignments)} assignments ({', '.join(chosen_assignments)})")
     courses = {name: demo.make_course(root / name, chosen_assignments) for name in ("sequential", "pipeline")}
     variants = {assignment: list(submissions.variants(demo.notebooks_of(courses["pipeline"], assignment)[0][0],
-                                                      demo.FIXTURES_DIR / assignment))
+                                                      demo.EXAMPLES_DIR / assignment))
                 for assignment in chosen_assignments}
     chosen = demo.plan_cohort(demo.student_ids(students), chosen_assignments, variants)
     for course in courses.values():

@@ -7,10 +7,11 @@ Limits: an assignment in source/ 30 s, a lecture 60 s (the shallow-network lectu
 Prints seconds and the ratio to the limit; exits 1 if a notebook is over its limit.
 """
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from support import NOTEBOOKS_DIR, REPO_ROOT, SOURCE_DIR, execute  # noqa: E402
+from autograder.course import REPO_ROOT, SOURCE_DIR
+from autograder.run_notebook import execute
+
+NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 
 LECTURE_LIMITS = {"04_shallow_network.ipynb": 90.0}
 

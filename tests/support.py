@@ -1,16 +1,15 @@
 """Shared by the tests: the course's folders and a fresh-kernel notebook runner."""
 import os
-import time
 from pathlib import Path
 
-import nbformat
-from nbclient import NotebookClient
+from autograder.run_notebook import execute  # noqa: F401  (the tests' notebook runner)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 SOURCE_DIR = REPO_ROOT / "source"
 RELEASE_DIR = REPO_ROOT / "release"
 FIXTURES_DIR = REPO_ROOT / "tests" / "fixtures"
+EXAMPLES_DIR = REPO_ROOT / "examples" / "submissions"
 
 
 def selected_assignments():
@@ -28,18 +27,8 @@ def selected_assignments():
 
 def committed_notebooks():
     """Every notebook the repository ships, except nbgrader's checkpoints."""
-    folders = (NOTEBOOKS_DIR, SOURCE_DIR, RELEASE_DIR, FIXTURES_DIR)
+    folders = (NOTEBOOKS_DIR, SOURCE_DIR, RELEASE_DIR, FIXTURES_DIR, EXAMPLES_DIR)
     return sorted(path for folder in folders for path in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in path.parts)
-
-
-def execute(path, timeout=300):
-    """Run a notebook top to bottom in a fresh kernel, in its own folder; return (notebook, seconds)."""
-    notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(Path(path).parent)}})
-    start = time.perf_counter()
-    client.execute()
-    return notebook, time.perf_counter() - start
 
 
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"

@@ -2,7 +2,7 @@
 
 For every assignment in source/, nbgrader generates the student version, and
 students submit: the instructor's solutions (full marks), the untouched release
-(zero), and every hand-written fixture in tests/fixtures/submissions/<assignment>/,
+(zero), and every hand-written fixture in examples/submissions/<assignment>/,
 each of which states the score of every cell it must lose points on. `nbgrader
 autograde` grades them all, and the gradebook must hold exactly those scores.
 
@@ -20,13 +20,13 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder import release, submissions
-from support import FIXTURES_DIR, RELEASE_DIR, SOURCE_DIR, selected_assignments
+from support import EXAMPLES_DIR, RELEASE_DIR, SOURCE_DIR, selected_assignments
 
 ASSIGNMENTS = selected_assignments()
 
 
 def fixtures(assignment):
-    return sorted((FIXTURES_DIR / "submissions" / assignment).glob("*.py"))
+    return sorted((EXAMPLES_DIR / assignment).glob("*.py"))
 
 
 def grade_cells(assignment):
@@ -43,7 +43,7 @@ def expected_scores(assignment, student):
         return cells
     if student == "untouched":
         return dict.fromkeys(cells, 0.0)
-    lost = submissions.read_expected_scores(FIXTURES_DIR / "submissions" / assignment / f"{student}.py")
+    lost = submissions.read_expected_scores(EXAMPLES_DIR / assignment / f"{student}.py")
     unknown = set(lost) - {grade_id for _, grade_id in cells}
     assert not unknown, f"the fixture {student} expects scores for unknown cells {unknown}"
     return {(notebook, grade_id): lost.get(grade_id, points) for (notebook, grade_id), points in cells.items()}
@@ -136,7 +136,7 @@ def test_the_perceptron_is_worth_the_points_the_fixtures_assume():
 def test_the_hard_coded_predict_passes_the_visible_tests(tmp_path):
     """So its lost points in the gradebook can only come from the hidden tests."""
     release_notebook = nbformat.read(RELEASE_DIR / "01_perceptron" / "01_perceptron.ipynb", as_version=4)
-    answers = submissions.read_fixture(FIXTURES_DIR / "submissions" / "01_perceptron" / "passes_visible_tests_only.py")
+    answers = submissions.read_fixture(EXAMPLES_DIR / "01_perceptron" / "passes_visible_tests_only.py")
     path = tmp_path / "01_perceptron.ipynb"
     nbformat.write(submissions.fill_answers(release_notebook, answers), path)
     assert release.validate(path) == {}

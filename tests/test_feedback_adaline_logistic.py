@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from autograder import release, submissions
-from support import FIXTURES_DIR, RELEASE_DIR, SOURCE_DIR, selected_assignments
+from support import EXAMPLES_DIR, RELEASE_DIR, SOURCE_DIR, selected_assignments
 
 ADALINE, LOGISTIC = "02_adaline", "03_logistic_regression"
 
@@ -269,7 +269,7 @@ def test_the_assignments_are_worth_the_points_the_fixtures_assume():
 def test_the_hidden_tests_fixture_passes_every_visible_test(assignment, tmp_path):
     """So the points it loses in the end-to-end test can only come from the hidden tests."""
     release_notebook = nbformat.read(RELEASE_DIR / assignment / f"{assignment}.ipynb", as_version=4)
-    answers = submissions.read_fixture(FIXTURES_DIR / "submissions" / assignment / "passes_visible_tests_only.py")
+    answers = submissions.read_fixture(EXAMPLES_DIR / assignment / "passes_visible_tests_only.py")
     path = tmp_path / f"{assignment}.ipynb"
     nbformat.write(submissions.fill_answers(release_notebook, answers), path)
     assert release.validate(path) == {}

@@ -14,7 +14,7 @@ import nbformat
 import pytest
 
 from autograder import demo, submissions
-from support import FIXTURES_DIR, SOURCE_DIR, selected_assignments
+from support import EXAMPLES_DIR, SOURCE_DIR, selected_assignments
 
 ASSIGNMENT = "01_perceptron"
 STUDENTS = 8
@@ -68,7 +68,7 @@ def expected(student, info):
     if info["accident"] == demo.MISSING:
         return None
     source = nbformat.read(SOURCE_DIR / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
-    scores = submissions.expected_scores(source, info["variant"], FIXTURES_DIR / "submissions" / ASSIGNMENT)
+    scores = submissions.expected_scores(source, info["variant"], EXAMPLES_DIR / ASSIGNMENT)
     return dict.fromkeys(scores, 0.0) if info["accident"] == demo.NOT_A_NOTEBOOK else scores
 
 
@@ -82,7 +82,7 @@ def test_the_demo_ends_with_the_path_of_the_report(demo_run):
 def test_the_class_holds_every_variant_and_the_accidents(demo_run):
     _, _, _, cohort = demo_run
     variants = {info[ASSIGNMENT]["variant"] for info in cohort.values()}
-    fixtures = {path.stem for path in (FIXTURES_DIR / "submissions" / ASSIGNMENT).glob("*.py")
+    fixtures = {path.stem for path in (EXAMPLES_DIR / ASSIGNMENT).glob("*.py")
                 if not path.stem.startswith(submissions.TRICKS)}
     assert len(cohort) == STUDENTS and variants == {"solutions", "blank"} | fixtures
     assert sorted(info[ASSIGNMENT]["accident"] or "" for info in cohort.values())[-3:] == sorted(
