@@ -94,7 +94,7 @@ def run_grade(args):
     if not course.limits.sandboxed:
         print(UNSANDBOXED, file=sys.stderr)
     summary = grade.grade(course, args.assignments, args.student, args.workers, force=args.force,
-                          show_progress=not args.quiet)
+                          show_progress=not args.quiet, scheduler=args.scheduler)
     already = f" ({len(summary.skipped)} already graded, skipped)" if summary.skipped else ""
     workers = f" with {summary.workers} workers" if summary.workers else ""
     print(f"graded {len(summary.graded)} submissions{already} in {summary.seconds:.0f} s{workers}; "
@@ -140,7 +140,7 @@ def run_demo(args):
     from autograder import demo
 
     demo.demo(args.dir, args.assignments, args.students, args.workers, limits_from(args),
-              show_progress=not args.quiet)
+              show_progress=not args.quiet, scheduler=args.scheduler)
 
 
 def add_command(commands, name, run, help, assignments_from="source/", students=False, force=None):
@@ -161,9 +161,13 @@ def add_course_options(parser):
                                                      "(default: sqlite:///<course>/gradebook.db)")
 
 
-def add_worker_options(parser):
+def add_worker_options(parser, scheduler=False):
     parser.add_argument("--workers", type=int, default=default_workers(),
-                        help="processes working at once (default: one per core, here %(default)s)")
+                        help="processes working at once on this machine (default: one per core, here %(default)s)")
+    if scheduler:
+        parser.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                            help="grade on the Dask cluster of this scheduler instead of this machine (its workers "
+                                 "need this project installed, the same version, and bubblewrap)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -213,7 +217,7 @@ def parser_of_commands():
                             ("run", run_all, "grade, feedback and report in one go")]:
         command = add_command(commands, name, run, help, students=True, force=graded)
         add_course_options(command)
-        add_worker_options(command)
+        add_worker_options(command, scheduler=True)
         add_limit_options(command)
 
     feedback_parser = add_command(commands, "feedback", run_feedback, "HTML feedback per student and notebook, "
@@ -230,7 +234,7 @@ def parser_of_commands():
                                                           "course; prints the path of its report")
     demo_parser.add_argument("--students", type=int, default=30, help="size of the class (default %(default)s)")
     demo_parser.add_argument("--dir", type=Path, help="an empty folder for the course (default: a new temporary one)")
-    add_worker_options(demo_parser)
+    add_worker_options(demo_parser, scheduler=True)
     add_limit_options(demo_parser)
     return parser
 

@@ -1,13 +1,15 @@
-"""Grade one submission with nbgrader's Autograde, in a scratch course of its own (runs in a worker).
+"""Grade one submission with nbgrader's Autograde, in a scratch course of its own (a Dask task).
 
-The scratch course has a copy of a gradebook holding only the assignments' definitions
-and a copy of the student's folder, made gradable by intake.prepare. What comes back is
-plain data: the grades and comments nbgrader recorded, the path of the autograded
-notebooks, and what went wrong, in words. The parent writes it all into the course.
+The task gets plain data: the hand-in's files and the assignments' definitions (a gradebook
+holding only those); the scratch course is made from them on the worker, so a worker needs
+the project installed, not the course folder. What comes back is plain data too: the grades
+and comments nbgrader recorded, the autograded notebooks' bytes, and what went wrong, in
+words. The parent writes it all into the course.
 """
+import hashlib
 import logging
 import os
-import shutil
+import tempfile
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -19,8 +21,9 @@ from nbgrader.converters import Autograde
 from nbgrader.converters.base import NbGraderException
 from nbgrader.coursedir import CourseDirectory
 
-from autograder import intake, preprocessors, problems, reach
-from autograder.course import COURSE_ID, Course
+import helpers
+from autograder import deadline, intake, preprocessors, problems, reach, sandbox
+from autograder.course import COURSE_ID, Course, Limits
 
 
 @dataclass(frozen=True)
@@ -30,17 +33,6 @@ class Job:
     fingerprint: str
     extension_seconds: float | None = None
     deaths: int = 0  # how often grading it killed the grader already
-
-
-@dataclass(frozen=True)
-class Setup:
-    """What a worker needs besides the job: sent along with each one."""
-
-    course: Course
-    template: str
-    scratch: str
-    notebooks: dict  # {assignment: {notebook: {cell id: handed-out source if locked}}} of the graded ones
-    known: dict      # the same for every assignment in source/, to name a notebook handed in by mistake
 
 
 class _Captured(logging.Handler):
@@ -75,9 +67,9 @@ def _score_missing(db_url, assignment, student, timestamp):
         book.db.commit()
 
 
-def _read_result(db_url, job, autograded):
+def _read_result(db_url, assignment, student, autograded):
     with Gradebook(db_url, COURSE_ID) as book:
-        submission = book.find_submission(job.assignment, job.student)
+        submission = book.find_submission(assignment, student)
         return submission.timestamp, {
             notebook.name: {"late_penalty": notebook.late_submission_penalty,
                             "autograded": (autograded / f"{notebook.name}.ipynb").exists(),
@@ -87,48 +79,101 @@ def _read_result(db_url, job, autograded):
             for notebook in submission.notebooks}
 
 
-def autograde_submission(payload):
-    """Grade one submission with nbgrader's Autograde in a scratch course; return plain data."""
-    setup, job = payload
-    course, started = setup.course, time.monotonic()
-    work = Path(setup.scratch) / f"worker-{os.getpid()}"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
+def code_version():
+    """A hash of the grading code (autograder, helpers and its data): every worker must run the same."""
+    digest = hashlib.sha256()
+    for package in (Path(__file__).parent, Path(helpers.__file__).parent):
+        for path in sorted(package.rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".csv"):
+                digest.update(path.relative_to(package.parent).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def read_folder(folder):
+    """{relative path: bytes} of every regular file under folder (links are not followed: nothing outside)."""
+    folder = Path(folder)
+    return {path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file() and not path.is_symlink()}
+
+
+def write_folder(files, folder):
+    """Write {relative path: bytes} under folder, refusing any path that would land outside it."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        path = (folder / name).resolve()
+        if folder.resolve() not in path.parents:
+            raise ValueError(f"a file name leads outside its folder: {name!r}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def grade_handin(shared, run_id, label, task):
+    """Grade one hand-in in a scratch course of its own, on a Dask worker; plain data in and out.
+
+    shared: {"template": gradebook bytes, "notebooks": {assignment: {notebook: {cell: source}}},
+             "known": {assignment: {notebook: cells}}, "limits": Limits as a dict, "trusted_tests": bool,
+             "code_version": str};
+    task: {"assignment", "student", "extension_seconds", "files": {path: bytes}}.
+    Returns {"timestamp", "notebooks", "problems", "autograded": {path: bytes} or None, "seconds", "timed_out"}.
+    """
+    from autograder import cluster
+
+    cluster.say_started(run_id, label)
+    if shared["code_version"] != code_version():
+        raise RuntimeError("this worker has other grading code than the instructor's machine: install the same "
+                           "version of the course (same commit) on every Dask worker")
+    if shared["limits"]["sandboxed"]:
+        sandbox.check_available()  # a worker without the sandbox fails the task (flagged), never the student
+    with tempfile.TemporaryDirectory(prefix="autograder-") as scratch:
+        return _grade_in(Path(scratch), shared, task)
+
+
+def _grade_in(work, shared, task):
+    started = time.monotonic()
+    limits = Limits(**shared["limits"])
+    course = Course(work, limits=limits, trusted_tests=shared["trusted_tests"])
+    assignment, student = task["assignment"], task["student"]
+    handed_in = work / "handed_in"
+    write_folder(task["files"], handed_in)
     database = work / "gradebook.db"
-    shutil.copyfile(setup.template, database)
+    database.write_bytes(shared["template"])
     db_url = f"sqlite:///{database}"
-    folder = work / "submitted" / job.student / job.assignment
-    expected = setup.notebooks[job.assignment]
-    found = intake.prepare(course.submitted / job.student / job.assignment, folder, expected, setup.known)
-    if job.extension_seconds is not None:
+    folder = work / "submitted" / student / assignment
+    found = intake.prepare(handed_in, folder, shared["notebooks"][assignment], shared["known"])
+    if task["extension_seconds"] is not None:
         with Gradebook(db_url, COURSE_ID) as book:
-            book.update_or_create_student(job.student)
-            book.update_or_create_submission(job.assignment, job.student,
-                                             extension=timedelta(seconds=job.extension_seconds))
+            book.update_or_create_student(student)
+            book.update_or_create_submission(assignment, student,
+                                             extension=timedelta(seconds=task["extension_seconds"]))
     config = course.config()
     for name, value in {"root": str(work), "db_url": db_url, "submitted_directory": "submitted",
-                        "autograded_directory": "autograded", "assignment_id": job.assignment,
-                        "student_id": job.student}.items():
+                        "autograded_directory": "autograded", "assignment_id": assignment,
+                        "student_id": student}.items():
         config.CourseDirectory[name] = value
     coursedir = CourseDirectory(config=config)
     captured = _Captured()
     if any(folder.glob("*.ipynb")):
         converter = Autograde(coursedir=coursedir, config=config, log=_logger(captured))
         converter.force = True
-        try:
-            converter.start()
-        except NbGraderException:
-            pass  # its reasons are in the captured log
+        with deadline.notebook_deadline(limits.notebook_timeout, sandbox.kill_kernels):
+            try:
+                converter.start()
+            except NbGraderException:
+                pass  # its reasons are in the captured log
+        if deadline.expired():
+            return {"timed_out": True, "seconds": time.monotonic() - started}
         no_kernel = [message for message in captured.messages if preprocessors.KernelStartError.__name__ in message]
         if no_kernel:  # nothing of the student's ran: a failure of the grader, tried again by the next run
             raise RuntimeError(no_kernel[0].strip().splitlines()[-1])
     else:
-        _score_missing(db_url, job.assignment, job.student, coursedir.get_existing_timestamp(str(folder)))
-    autograded = work / "autograded" / job.student / job.assignment
-    timestamp, notebooks = _read_result(db_url, job, autograded)
+        _score_missing(db_url, assignment, student, coursedir.get_existing_timestamp(str(folder)))
+    autograded = work / "autograded" / student / assignment
+    timestamp, notebooks = _read_result(db_url, assignment, student, autograded)
     found += problems.from_nbgrader_log(captured.messages)
     for path in sorted(autograded.glob("*.ipynb")):
         notebook = nbformat.read(path, as_version=4)
         found += problems.from_outputs(notebook, course.limits) + reach.from_notebook(notebook)
     return {"timestamp": timestamp, "notebooks": notebooks, "problems": list(dict.fromkeys(found)),
-            "autograded": str(autograded) if autograded.is_dir() else None, "seconds": time.monotonic() - started}
+            "autograded": read_folder(autograded) if autograded.is_dir() else None,
+            "seconds": time.monotonic() - started, "timed_out": False}

@@ -132,7 +132,7 @@ def write_lms_zip(path, files):
 
 
 def demo(directory=None, assignments=None, students=DEFAULT_STUDENTS, workers_count=1, limits=None,
-         fixtures_dir=EXAMPLES_DIR, show_progress=True, say=print):
+         fixtures_dir=EXAMPLES_DIR, show_progress=True, say=print, scheduler=None):
     """Build a synthetic class in a throwaway course, run collect, grade, feedback and report on it;
     return the path of the report."""
     from autograder import collect, feedback, grade, problems, report
@@ -164,7 +164,8 @@ def demo(directory=None, assignments=None, students=DEFAULT_STUDENTS, workers_co
 
     collected = collect.collect_files(course, export)
     say(f"collect: {len(collected.placed)} files from {export.name} into submitted/")
-    graded = grade.grade(course, assignments, workers_count=workers_count, show_progress=show_progress)
+    graded = grade.grade(course, assignments, workers_count=workers_count, show_progress=show_progress,
+                         scheduler=scheduler)
     serious = [key for key, sentences in graded.problems.items() if not all(map(problems.is_note, sentences))]
     say(f"grade:   {len(graded.graded)} submissions in {graded.seconds:.0f} s with {graded.workers} workers, "
         f"{len(serious)} with problems")

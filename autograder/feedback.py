@@ -4,12 +4,16 @@ nbgrader's GenerateFeedback renders each autograded notebook with the scores fro
 gradebook; the course's configuration adds two steps (autograder/preprocessors.py) so
 that the hidden tests, which autograding put back into the test cells, are taken out
 again, tracebacks included. A notebook that could not be graded at all (missing, not a
-notebook) gets a short page saying why it scored zero. Runs in the same worker pool as
-grading; only files older than their autograded notebook are made again.
+notebook) gets a short page saying why it scored zero. Runs in a pool of local processes
+(it reads the course folder, and runs no student code); only files older than their
+autograded notebook are made again.
 """
 import html
 import logging
+import multiprocessing
+import os
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 from nbgrader.api import Gradebook
@@ -17,7 +21,6 @@ from nbgrader.converters import GenerateFeedback
 from nbgrader.converters.base import NbGraderException
 from nbgrader.coursedir import CourseDirectory
 
-from autograder import workers
 from autograder.course import COURSE_ID
 from autograder.grade import journal_of
 from autograder.progress import Progress
@@ -65,6 +68,13 @@ def render(payload):
     return None
 
 
+def _output_to(log_path):
+    """Send a pool process's stdout and stderr (nbconvert's chatter) to the log, not the progress bar."""
+    log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+
+
 def write_placeholders(course, assignment, student, problems):
     """A page for every notebook of the submission that has no autograded version."""
     written = []
@@ -105,15 +115,26 @@ def feedback(course, assignments=None, students=None, workers_count=1, force=Fal
         elif not (course.autograded / student / assignment).is_dir():
             summary.failed[assignment, student] = "no autograded notebook (graded with another tool?)"
 
-    def on_result(job, result):
-        _, assignment, student = job
-        if isinstance(result, workers.Failure) or result:
-            summary.failed[assignment, student] = getattr(result, "reason", result)
-        else:
-            summary.written.append((assignment, student))
-
     if jobs:
-        workers.run(jobs, render, on_result, workers_count, course.state / "logs",
-                    progress=Progress(len(jobs), "feedback", enabled=show_progress))
+        progress = Progress(len(jobs), "feedback", enabled=show_progress)
+        context = multiprocessing.get_context("spawn")  # no threads or open gradebook carried into the pool
+        log = course.state / "logs" / "feedback.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with ProcessPoolExecutor(max(1, min(workers_count or 1, len(jobs))), mp_context=context,
+                                 initializer=_output_to, initargs=(str(log),)) as pool:
+            futures = {pool.submit(render, job): job for job in jobs}
+            for future in as_completed(futures):
+                _, assignment, student = futures[future]
+                try:
+                    reason = future.result()
+                except Exception as error:  # a pool process that died or raised: this page only
+                    reason = f"the feedback process failed ({type(error).__name__}: {error})"
+                if reason:
+                    summary.failed[assignment, student] = reason
+                else:
+                    summary.written.append((assignment, student))
+                progress.advance(failed=bool(reason))
+                progress.draw()
+        progress.close()
     summary.seconds = time.monotonic() - started
     return summary

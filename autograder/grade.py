@@ -1,8 +1,8 @@
-"""Autograde every submission in submitted/ in parallel, into one gradebook, resumably.
+"""Autograde every submission in submitted/ in parallel on a Dask cluster, into one gradebook, resumably.
 
-Each worker runs nbgrader's own Autograde converter on one (assignment, student) at a
-time, against a scratch copy of the gradebook's assignment definitions, so no two
-processes ever write the same database. The parent is the only writer of the course's
+Each Dask task runs nbgrader's own Autograde converter on one (assignment, student), against a
+scratch copy of the gradebook's assignment definitions, so no two processes ever write the same
+database. The parent is the only writer of the course's
 gradebook: it copies each submission's grades in, moves the autograded notebooks into
 autograded/, commits, and only then appends the submission to the journal. Killed at
 any point, a rerun grades only what the journal does not hold, and the gradebook ends
@@ -14,7 +14,7 @@ import sqlite3
 import time
 import warnings
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -22,8 +22,8 @@ from nbgrader.api import Gradebook
 from sqlalchemy import text
 from sqlalchemy.exc import SAWarning
 
-from autograder import intake, release, sandbox, workers
-from autograder.autograde import Job, Setup, autograde_submission
+from autograder import cluster, intake, release, sandbox
+from autograder.autograde import Job, code_version, grade_handin, read_folder, write_folder
 from autograder.course import COURSE_ID, CommandError
 from autograder.journal import Journal, fingerprint, journal_path
 from autograder.progress import Progress
@@ -209,11 +209,14 @@ def set_aside_result(notebooks):
     return result
 
 
-def grade(course, assignments=None, students=None, workers_count=None, force=False, show_progress=True):
+def grade(course, assignments=None, students=None, workers_count=None, force=False, show_progress=True,
+          scheduler=None):
     """Autograde the submissions of the given assignments (default: all of source/) and students (default: all).
 
-    Every kernel runs in a sandbox (autograder/sandbox.py) unless course.limits.sandboxed is False; grading
-    stops with SandboxUnavailable, before anything runs, when the sandbox cannot be made."""
+    The grading runs on a Dask cluster: the scheduler at `scheduler` (tcp://HOST:PORT), or one started here
+    with `workers_count` worker processes. Every kernel runs in a sandbox (autograder/sandbox.py) unless
+    course.limits.sandboxed is False; grading stops with SandboxUnavailable, before anything runs, when the
+    sandbox cannot be made here (a remote worker that cannot make it fails its tasks, which are flagged)."""
     everything = course.assignments()
     assignments = list(assignments or everything)
     unknown = sorted(set(assignments) - set(everything))
@@ -223,7 +226,7 @@ def grade(course, assignments=None, students=None, workers_count=None, force=Fal
     if not pairs:
         raise GradingError(f"nothing to grade: no folder submitted/<student>/<assignment>/ in {course.root} "
                            f"for {', '.join(assignments)} (run `python -m autograder collect` first?)")
-    if course.limits.sandboxed:
+    if course.limits.sandboxed and not scheduler:
         sandbox.check_available()
     started = time.monotonic()
     summary = Summary(sandboxed=course.limits.sandboxed)
@@ -237,61 +240,78 @@ def grade(course, assignments=None, students=None, workers_count=None, force=Fal
         if jobs:
             template = scratch / "template.db"
             build_template(course, graded_assignments, template)
-            known = {name: source_cells(course.source_dir, name) for name in everything}
-            setup = Setup(course, str(template), str(scratch), notebooks, known)
-            journal = journal_of(course)
-            progress = Progress(len(jobs), "grading", enabled=show_progress)
-            books = []  # opened at the first result, once the workers are forked without it
-
-            def finish(job, result, failed=False, set_aside=False):
-                if not books:
-                    books.append(Gradebook(course.db_url, COURSE_ID))
-                _replace_folder(result["autograded"], course.autograded / job.student / job.assignment)
-                record(books[0], job, result)
-                journal.append({"assignment": job.assignment, "student": job.student, "failed": failed,
-                                "fingerprint": job.fingerprint, "problems": result["problems"],
-                                "seconds": round(result.get("seconds", 0.0), 2), "sandboxed": summary.sandboxed,
-                                **({"set_aside": True} if set_aside else {})})
-                summary.graded.append((job.assignment, job.student))
-                if result["problems"]:
-                    summary.problems[job.assignment, job.student] = result["problems"]
-
-            def on_start(payload):
-                journal.start(payload[1].assignment, payload[1].student, payload[1].fingerprint)
-
-            def on_result(payload, result):
-                """Record a result; return a payload to run again when the grader died of a job the first time."""
-                job = payload[1]
-                if isinstance(result, workers.Failure) and result.worker_died:
-                    job = replace(job, deaths=job.deaths + 1)
-                    if job.deaths < MAX_GRADER_DEATHS:
-                        return (setup, job)
-                    return finish(job, set_aside_result(notebooks[job.assignment]), set_aside=True)
-                if isinstance(result, workers.Failure):
-                    return finish(job, failed_result(notebooks[job.assignment], result.reason), failed=True)
-                return finish(job, result)
-
-            # What killed the grader twice already (in earlier runs) is not run a third time.
-            runnable = []
-            for job in jobs:
-                if job.deaths >= MAX_GRADER_DEATHS:
-                    finish(job, set_aside_result(notebooks[job.assignment]), set_aside=True)
-                    progress.advance(failed=True)
-                else:
-                    runnable.append(job)
-            summary.workers = max(1, min(workers_count or 1, len(runnable))) if runnable else 0
-            try:
-                if runnable:
-                    workers.run([(setup, job) for job in runnable], autograde_submission, on_result,
-                                summary.workers, course.state / "logs", time_limit=course.limits.notebook_timeout,
-                                progress=progress, on_start=on_start)
-            finally:
-                progress.close()
-                for book in books:
-                    book.close()
+            shared = {"template": template.read_bytes(), "notebooks": notebooks,
+                      "known": {name: source_cells(course.source_dir, name) for name in everything},
+                      "limits": asdict(course.limits), "trusted_tests": course.trusted_tests,
+                      "code_version": code_version()}
+            with Gradebook(course.db_url, COURSE_ID) as book:
+                _run_jobs(course, jobs, shared, book, summary, scratch, workers_count, scheduler, show_progress)
         shutil.rmtree(scratch, ignore_errors=True)
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _run_jobs(course, jobs, shared, book, summary, scratch, workers_count, scheduler, show_progress):
+    """Grade the jobs on the cluster; record each result here, the only writer of gradebook and journal."""
+    journal = journal_of(course)
+    notebooks = shared["notebooks"]
+    progress = Progress(len(jobs), "grading", enabled=show_progress)
+
+    def finish(job, result, failed=False, set_aside=False):
+        incoming = None
+        if result.get("autograded") is not None:
+            incoming = scratch / "incoming" / f"{job.student}-{job.assignment}"
+            shutil.rmtree(incoming, ignore_errors=True)
+            write_folder(result["autograded"], incoming)
+        _replace_folder(incoming, course.autograded / job.student / job.assignment)
+        record(book, job, result)
+        journal.append({"assignment": job.assignment, "student": job.student, "failed": failed,
+                        "fingerprint": job.fingerprint, "problems": result["problems"],
+                        "seconds": round(result.get("seconds", 0.0), 2), "sandboxed": summary.sandboxed,
+                        **({"set_aside": True} if set_aside else {})})
+        summary.graded.append((job.assignment, job.student))
+        if result["problems"]:
+            summary.problems[job.assignment, job.student] = result["problems"]
+
+    # What killed the grader twice already (in earlier runs) is not run a third time.
+    runnable = {}
+    for job in jobs:
+        if job.deaths >= MAX_GRADER_DEATHS:
+            finish(job, set_aside_result(notebooks[job.assignment]), set_aside=True)
+            progress.advance(failed=True)
+        else:
+            runnable[job.assignment, job.student] = job
+
+    def on_start(label):
+        job = runnable[label]
+        journal.start(job.assignment, job.student, job.fingerprint)
+
+    def on_result(label, result):
+        job = runnable[label]
+        if isinstance(result, cluster.Failure) and result.worker_died:
+            finish(job, set_aside_result(notebooks[job.assignment]), set_aside=True)
+        elif isinstance(result, cluster.Failure):
+            finish(job, failed_result(notebooks[job.assignment], result.reason), failed=True)
+        elif result.get("timed_out"):
+            reason = f"grading took longer than {course.limits.notebook_timeout:g} s and was stopped"
+            finish(job, failed_result(notebooks[job.assignment], reason), failed=True)
+        else:
+            finish(job, result)
+
+    def tasks():
+        for label, job in runnable.items():
+            yield label, {"assignment": job.assignment, "student": job.student,
+                          "extension_seconds": job.extension_seconds,
+                          "files": read_folder(course.submitted / job.student / job.assignment)}
+
+    if not runnable:
+        progress.close()
+        return
+    count = max(1, min(workers_count or 1, len(runnable)))
+    with cluster.connect(scheduler, count, allowed_failures=MAX_GRADER_DEATHS - 1,
+                         local_directory=course.state / "dask") as client:
+        summary.workers = cluster.worker_count(client)
+        cluster.run(client, grade_handin, tasks(), on_result, on_start=on_start, progress=progress, shared=shared)
 
 
 def snapshot(db_url):

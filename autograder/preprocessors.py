@@ -21,6 +21,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
                                     NbGraderPreprocessor, OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
 from traitlets import Bool, Integer
 
+from autograder import deadline
 from autograder.course import CommandError
 
 KERNEL_DIED = "KernelDied"
@@ -61,6 +62,8 @@ class ResilientExecute(Execute):
             try:
                 return super().preprocess(nb, resources, km)
             except Exception as error:
+                if deadline.expired():  # the whole submission is out of time: no fresh kernel, no retry
+                    raise
                 if self._running_cell is None and not isinstance(error, CommandError):  # the kernel did not start: try again, then give up
                     start_failures += 1
                     self.log.warning("The kernel did not start (%s), attempt %d of %d", error, start_failures,

@@ -22,11 +22,13 @@ Its interrupts go over the control channel (bwrap does not pass signals on).
 """
 import functools
 import os
+import signal
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+import weakref
 from pathlib import Path
 
 import zmq
@@ -255,6 +257,21 @@ def check_available():
             f"as root inside it or allow user namespaces. {NO_SANDBOX_HINT}")
 
 
+# Every kernel manager of this process with a kernel that may be running: the notebook deadline kills them.
+_LIVE = weakref.WeakSet()
+
+
+def kill_kernels():
+    """Kill every kernel this process started (its sandbox goes with it: bwrap --die-with-parent)."""
+    for manager in list(_LIVE):
+        pid = getattr(manager.provisioner, "pid", None) if manager.provisioner else None
+        if pid:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
 class SandboxedKernelManager(AsyncKernelManager):
     """A kernel manager whose kernels each run in a fresh sandbox (nbclient and nbgrader use it unchanged)."""
 
@@ -289,6 +306,7 @@ class SandboxedKernelManager(AsyncKernelManager):
                       scratch_bytes=self.scratch_bytes)
 
     async def _async_pre_start_kernel(self, **kw):
+        _LIVE.add(self)
         cwd = kw.pop("cwd", None)
         if not self.sandboxed:
             kernel_cmd, kw = await super()._async_pre_start_kernel(**kw)

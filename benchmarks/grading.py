@@ -1,24 +1,32 @@
-"""The grading pipeline against plain sequential `nbgrader autograde`, on the same class, in one run.
+"""The grading pipeline against sequential `nbgrader autograde` and raw nbclient, on the same class, in one run.
 
     .venv/bin/python benchmarks/grading.py                 # every assignment in source/, >= 40 submissions
     .venv/bin/python benchmarks/grading.py --students 20   # a bigger class
 
-Two throwaway courses get the same synthetic class (autograder.demo: solutions, blanks and
-the fixtures' typical mistakes). One is graded with `nbgrader autograde <assignment>` for
-each assignment, one after the other; the other with `python -m autograder grade`. Both
-are timed from the command line, start-up included. Prints seconds per submission for
-both and the ratio, checks that the two gradebooks are equal cell by cell, and exits 1
-if they differ or the pipeline is less than TARGET times faster. Measure on an idle
-machine: other processes on the same cores slow both sides unevenly.
+Throwaway courses get the same synthetic class (autograder.demo: solutions, blanks and the
+example hand-ins' typical mistakes). Measured side by side, each from the command line,
+start-up included:
+- sequential: `nbgrader autograde <assignment>` for each assignment, one after the other;
+- raw nbclient: every handed-in notebook executed top to bottom in a fresh kernel, with no
+  sandbox and no grading, by as many processes as the pipeline has workers: the floor of
+  any grading that runs a kernel per notebook;
+- the pipeline, `python -m autograder grade` (sandboxed, on a local Dask cluster), with 1
+  worker and with --workers (the scaling table).
+Prints seconds per submission, the pipeline's ratios to both, and the extrapolation to
+50,000 submissions (benchmarks/SCALE.md explains it); checks that the gradebooks equal
+sequential nbgrader's cell by cell. Exits 1 if they differ or a target is missed. Measure
+on an idle machine: other processes on the same cores slow every side unevenly.
 """
 import argparse
 import math
+import multiprocessing
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
@@ -26,8 +34,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from autograder import demo, grade, submissions  # noqa: E402
 from autograder.course import SOURCE_DIR, assignments, default_workers  # noqa: E402
 
-TARGET = 1.7
+# The targets: the pipeline at least this many times faster than sequential nbgrader, and at most this
+# fraction of raw nbclient's time.
+TARGET_VS_SEQUENTIAL = 3.0
+TARGET_VS_NBCLIENT = 0.7
 MIN_SUBMISSIONS = 40
+EXTRAPOLATE_TO = 50_000
 
 
 def timed(command, cwd=None):
@@ -36,6 +48,33 @@ def timed(command, cwd=None):
     if result.returncode:
         sys.exit(f"{' '.join(command)} failed:\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
     return time.perf_counter() - start
+
+
+def execute_one(path):
+    """Run one handed-in notebook in a fresh kernel, in a scratch copy of its folder (raw nbclient)."""
+    from autograder.run_notebook import execute
+
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = Path(scratch) / Path(path).name
+        shutil.copyfile(path, copy)
+        try:
+            execute(copy, timeout=120)
+        except Exception:  # a student's error stops nbclient at that cell, as it stops a student
+            pass
+
+
+def raw_nbclient(course, workers):
+    """Seconds to execute every notebook in submitted/ with `workers` processes."""
+    paths = sorted(str(path) for path in course.submitted.glob("*/*/*.ipynb"))
+    start = time.perf_counter()
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        list(pool.map(execute_one, paths))
+    return time.perf_counter() - start
+
+
+def pipeline(course, workers):
+    return timed([sys.executable, "-m", "autograder", "grade", "--course", str(course.root),
+                  "--workers", str(workers), "--quiet"])
 
 
 def main(argv=None):
@@ -49,7 +88,8 @@ def main(argv=None):
     root = Path(tempfile.mkdtemp(prefix="grading-benchmark-"))
     print(f"{datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
     print(f"class: {students} students x {len(chosen_assignments)} assignments ({', '.join(chosen_assignments)})")
-    courses = {name: demo.make_course(root / name, chosen_assignments) for name in ("sequential", "pipeline")}
+    names = ("sequential", "nbclient", "pipeline-1", "pipeline")
+    courses = {name: demo.make_course(root / name, chosen_assignments) for name in names}
     variants = {assignment: list(submissions.variants(demo.notebooks_of(courses["pipeline"], assignment)[0][0],
                                                       demo.EXAMPLES_DIR / assignment))
                 for assignment in chosen_assignments}
@@ -58,22 +98,37 @@ def main(argv=None):
         demo.write_submitted(course, demo.cohort_files(course, chosen))
     handed_in = len(chosen)
 
-    sequential = sum(timed([sys.executable, "-m", "nbgrader", "autograde", assignment],
-                           cwd=courses["sequential"].root) for assignment in chosen_assignments)
-    pipeline = timed([sys.executable, "-m", "autograder", "grade", "--course", str(courses["pipeline"].root),
-                      "--workers", str(args.workers), "--quiet"])
-    equal = grade.snapshot(courses["sequential"].db_url) == grade.snapshot(courses["pipeline"].db_url)
-    ratio = sequential / pipeline
-    print(f"{'':28}{'seconds':>9}{'s/submission':>14}")
-    print(f"{'nbgrader autograde, sequential':28}{sequential:9.1f}{sequential / handed_in:14.2f}")
-    print(f"{f'autograder grade, {args.workers} workers':28}{pipeline:9.1f}{pipeline / handed_in:14.2f}")
-    print(f"ratio: {ratio:.2f}x faster (target {TARGET}x) on {handed_in} submissions; "
-          f"gradebooks {'equal cell by cell' if equal else 'DIFFER'}; load average now {os.getloadavg()[0]:.2f}")
+    seconds = {"sequential": sum(timed([sys.executable, "-m", "nbgrader", "autograde", assignment],
+                                       cwd=courses["sequential"].root) for assignment in chosen_assignments),
+               "nbclient": raw_nbclient(courses["nbclient"], args.workers),
+               "pipeline-1": pipeline(courses["pipeline-1"], 1),
+               "pipeline": pipeline(courses["pipeline"], args.workers)}
+    expected = grade.snapshot(courses["sequential"].db_url)
+    equal = all(grade.snapshot(courses[name].db_url) == expected for name in ("pipeline-1", "pipeline"))
+    labels = {"sequential": "nbgrader autograde, sequential", "nbclient": f"raw nbclient, {args.workers} processes",
+              "pipeline-1": "autograder grade, 1 worker", "pipeline": f"autograder grade, {args.workers} workers"}
+    print(f"{'':34}{'seconds':>9}{'s/submission':>14}")
+    for name in names:
+        print(f"{labels[name]:34}{seconds[name]:9.1f}{seconds[name] / handed_in:14.2f}")
+    vs_sequential = seconds["sequential"] / seconds["pipeline"]
+    vs_nbclient = seconds["pipeline"] / seconds["nbclient"]
+    scaling = seconds["pipeline-1"] / seconds["pipeline"]
+    print(f"pipeline: {vs_sequential:.2f}x faster than sequential nbgrader (target >= {TARGET_VS_SEQUENTIAL}x), "
+          f"{vs_nbclient:.2f}x raw nbclient's time (target <= {TARGET_VS_NBCLIENT}x), on {handed_in} submissions; "
+          f"gradebooks {'equal cell by cell' if equal else 'DIFFER'}")
+    per_worker = seconds["pipeline-1"] / handed_in
+    efficiency = scaling / args.workers
+    print(f"scaling 1 -> {args.workers} workers: {scaling:.2f}x ({efficiency:.0%} of linear)")
+    for count in (2, 16, 64, 256):
+        hours = EXTRAPOLATE_TO * per_worker / (count * efficiency) / 3600
+        print(f"  {EXTRAPOLATE_TO:,} submissions on {count:3} workers: ~{hours:.1f} h "
+              f"(at {per_worker:.2f} s per submission per worker, {efficiency:.0%} efficiency)")
+    print(f"load average now {os.getloadavg()[0]:.2f}")
     if args.keep:
         print(f"courses kept in {root}")
     else:
         shutil.rmtree(root)
-    return 0 if equal and ratio >= TARGET else 1
+    return 0 if equal and vs_sequential >= TARGET_VS_SEQUENTIAL and vs_nbclient <= TARGET_VS_NBCLIENT else 1
 
 
 if __name__ == "__main__":

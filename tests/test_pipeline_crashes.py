@@ -6,7 +6,9 @@ is set aside for grading by hand and the rest of the class is graded. A kernel t
 before any cell of the student's ran is started again, and never scores the student 0.
 """
 import os
+import sys
 
+import cloudpickle
 import pytest
 from jupyter_client.manager import AsyncKernelManager
 from nbformat.v4 import new_code_cell, new_notebook
@@ -17,14 +19,21 @@ from support import selected_assignments
 
 ASSIGNMENT = "01_perceptron"
 CHOSEN = {("alice", ASSIGNMENT): "solutions", ("crasher", ASSIGNMENT): "solutions", ("bob", ASSIGNMENT): "blank"}
-real_autograde = grade.autograde_submission
+real_autograde = grade.grade_handin
 
 
-def crashing_autograde(payload):
+def crashing_autograde(shared, run_id, label, task):
     """Grades as usual, but the worker grading 'crasher' dies, as a grader killed by its job would."""
-    if payload[1].student == "crasher":
+    if task["student"] == "crasher":
+        from autograder import cluster
+
+        cluster.say_started(run_id, label)
         os._exit(1)
-    return real_autograde(payload)
+    return real_autograde(shared, run_id, label, task)
+
+
+# The Dask workers cannot import this test module: its functions travel by value.
+cloudpickle.register_pickle_by_value(sys.modules[__name__])
 
 
 @pytest.fixture
@@ -54,7 +63,7 @@ def test_the_journal_counts_starts_since_the_last_finish(tmp_path):
 
 
 def test_a_submission_that_kills_its_worker_twice_is_set_aside(course, monkeypatch):
-    monkeypatch.setattr(grade, "autograde_submission", crashing_autograde)
+    monkeypatch.setattr(grade, "grade_handin", crashing_autograde)
     summary = grade.grade(course, [ASSIGNMENT], workers_count=2, show_progress=False)
     assert sorted(student for _, student in summary.graded) == ["alice", "bob", "crasher"]
     assert any(grade.SET_ASIDE in sentence for sentence in summary.problems[ASSIGNMENT, "crasher"])
@@ -66,7 +75,7 @@ def test_a_submission_that_kills_its_worker_twice_is_set_aside(course, monkeypat
     assert all(value == (0.0, None, True) for key, value in scores.items() if key[0] == "crasher")
     assert sum(value[0] for key, value in scores.items() if key[0] == "alice") == 12.0
     # Set aside for good: the next run does not try it a third time, unless asked to.
-    monkeypatch.setattr(grade, "autograde_submission", real_autograde)
+    monkeypatch.setattr(grade, "grade_handin", real_autograde)
     jobs, skipped = grade.plan(course, [(ASSIGNMENT, "crasher")], force=False)
     assert jobs == [] and skipped == [(ASSIGNMENT, "crasher")]
     again = grade.grade(course, [ASSIGNMENT], students=["crasher"], force=True, show_progress=False)
@@ -78,7 +87,7 @@ def test_a_submission_that_killed_two_whole_runs_is_set_aside_without_running(co
     journal = Journal(journal_path(course.state))
     for _ in range(2):  # two runs killed while grading it (a SIGKILL leaves no other trace)
         journal.start(ASSIGNMENT, "crasher", fingerprint)
-    monkeypatch.setattr(grade, "autograde_submission", crashing_autograde)  # would kill a worker if it ran
+    monkeypatch.setattr(grade, "grade_handin", crashing_autograde)  # would kill a worker if it ran
     summary = grade.grade(course, [ASSIGNMENT], workers_count=2, show_progress=False)
     assert any(grade.SET_ASIDE in sentence for sentence in summary.problems[ASSIGNMENT, "crasher"])
     started = [line for line in journal_path(course.state).read_text().splitlines()

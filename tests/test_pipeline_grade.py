@@ -15,12 +15,13 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+import cloudpickle
 import pytest
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.api import Gradebook
 from nbgrader.converters import Autograde, GenerateFeedback
 
-from autograder import demo, grade, preprocessors, submissions, workers
+from autograder import cluster, demo, grade, preprocessors, submissions
 from autograder.course import COURSE_ID, Course, Limits, nbgrader_config
 from autograder.journal import STARTED, Journal, journal_path
 from autograder.progress import Progress
@@ -51,6 +52,13 @@ def children(pid):
         if int(fields[1]) == pid:
             found.append(int(stat.parent.name))
     return found
+
+
+def command_line(pid):
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
 
 
 def alive(pid):
@@ -87,7 +95,7 @@ def killed_then_rerun(courses):
     deadline = time.monotonic() + 300
     while len(journal_lines(parallel)) < 2 and run.poll() is None and time.monotonic() < deadline:
         time.sleep(0.1)
-    workers = children(run.pid)
+    workers = [pid for pid in children(run.pid) if "resource_tracker" not in command_line(pid)]
     run.send_signal(signal.SIGKILL)
     assert run.wait() == -signal.SIGKILL
     recorded_when_killed = len(journal_lines(parallel))
@@ -189,26 +197,29 @@ def test_feedback_steps_are_nbgraders_with_the_hidden_tests_taken_out():
     assert ours.index(preprocessors.HideHiddenTests) < ours.index(CSSHTMLHeaderPreprocessor)
 
 
-def _job(name):
+def _job(shared, run_id, label, task):
     """A stand-in for grading one submission, misbehaving on demand."""
-    if name == "dies":
+    if task == "dies":
         os._exit(1)
-    if name == "hangs":
-        time.sleep(60)
-    if name == "raises":
+    if task == "raises":
         raise ValueError("boom")
-    return name.upper()
+    return shared + task.upper()
 
 
-def test_a_worker_that_dies_hangs_or_fails_costs_only_its_own_job(tmp_path):
+# The Dask workers cannot import this test module: its functions travel by value.
+cloudpickle.register_pickle_by_value(sys.modules[__name__])
+
+
+def test_a_task_that_kills_its_workers_or_fails_costs_only_itself(tmp_path):
     results = {}
-    workers.run(["a", "dies", "b", "hangs", "raises", "c", "d"], _job, results.__setitem__, 2, tmp_path,
-                time_limit=3)
-    assert {job: result for job, result in results.items() if not isinstance(result, workers.Failure)} == {
-        "a": "A", "b": "B", "c": "C", "d": "D"}
-    assert "died" in results["dies"].reason
-    assert "longer than 3 s" in results["hangs"].reason
-    assert "ValueError: boom" in results["raises"].reason
+    with cluster.connect(workers=2, allowed_failures=1, local_directory=tmp_path) as client:
+        cluster.run(client, _job, [(name, name) for name in ["a", "dies", "b", "raises", "c", "d"]],
+                    results.__setitem__, shared="got ")
+        client.wait_for_workers(2, timeout=120)  # the dead worker is replaced
+    assert {name: result for name, result in results.items() if not isinstance(result, cluster.Failure)} == {
+        "a": "got A", "b": "got B", "c": "got C", "d": "got D"}
+    assert results["dies"].worker_died and "died" in results["dies"].reason
+    assert not results["raises"].worker_died and "ValueError: boom" in results["raises"].reason
 
 
 def test_the_journal_survives_a_line_cut_short(tmp_path):

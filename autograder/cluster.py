@@ -1,0 +1,189 @@
+"""The Dask cluster that runs grading tasks: one on this machine by default, or any existing scheduler.
+
+A task takes and returns plain data, so a worker needs only this project installed, not the
+course folder. The parent is the only writer of the gradebook and the journal: it hears when a
+task starts (a Dask event the task logs) and gets each result here, one at a time. A worker
+that dies is Dask's to replace; a task that killed workers more often than the scheduler's
+allowed-failures ends as a Failure, not a stuck run.
+"""
+import logging
+import os
+import queue
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import dask
+from distributed import Client, LocalCluster, get_client, get_worker
+from distributed.scheduler import KilledWorker
+
+STARTED_TOPIC = "autograder-started"
+TICK_SECONDS = 0.1
+# Tasks handed to the cluster ahead of the results, per worker: enough to keep every worker busy.
+IN_FLIGHT_PER_WORKER = 2
+
+
+@dataclass
+class Failure:
+    """What the parent gets for a task that did not return a result."""
+
+    reason: str
+    worker_died: bool = False  # it killed the worker(s) that ran it (rather than raising)
+
+
+def local_settings(allowed_failures):
+    """Dask settings for the cluster this process starts: a worker holds one task at a time, so a worker
+    that dies counts against that task alone; memory is the sandbox's to limit, not Dask's."""
+    return {"distributed.scheduler.allowed-failures": allowed_failures,
+            "distributed.scheduler.worker-saturation": 1.0,
+            "distributed.worker.memory.target": False, "distributed.worker.memory.spill": False,
+            "distributed.worker.memory.pause": False, "distributed.worker.memory.terminate": False,
+            "distributed.worker.daemon": False}
+
+
+@contextmanager
+def connect(scheduler=None, workers=1, allowed_failures=1, local_directory=None):
+    """A Dask client: of the scheduler at `scheduler` (tcp://HOST:PORT), or of a LocalCluster of `workers`
+    single-threaded worker processes that goes away with this process."""
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout="20s")
+        except OSError as error:
+            from autograder.course import CommandError
+
+            raise CommandError(f"no Dask scheduler answered at {scheduler} ({error}): start one with "
+                               "`dask scheduler` and workers with `dask worker {scheduler}`, or leave out "
+                               "--scheduler to grade on this machine") from None
+        with client:
+            yield client
+        return
+    with dask.config.set(local_settings(allowed_failures)):
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                               memory_limit=0, silence_logs=logging.ERROR, local_directory=local_directory)
+        try:
+            with Client(cluster) as client:
+                yield client
+        finally:
+            cluster.close()
+
+
+def worker_count(client):
+    return len(client.scheduler_info(n_workers=-1)["workers"])
+
+
+def say_started(run_id, label):
+    """Tell the parent, from inside a task, that it has started (the journal's `started` line); the first
+    time in a worker, send its stdout and stderr (nbgrader's and SQLAlchemy's chatter) to a log of its own."""
+    worker = get_worker()
+    if not _quiet[0]:
+        log = os.open(Path(worker.local_directory) / "grader.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.dup2(log, 1)
+        os.dup2(log, 2)
+        _quiet[0] = True
+    # Through the scheduler and back before the task goes on: a task that kills its worker at once is
+    # still journaled as started.
+    get_client().log_event(STARTED_TOPIC, {"run": run_id, "label": label})
+
+
+_quiet = [False]
+
+
+def _failure(error):
+    if isinstance(error, KilledWorker):
+        return Failure("the grading process died each time it ran this (out of memory?)", worker_died=True)
+    lines = str(error).strip().splitlines()
+    return Failure(f"the grader failed: {type(error).__name__}: {lines[-1] if lines else ''}".rstrip(": "))
+
+
+def run(client, function, tasks, on_result, on_start=None, progress=None, shared=None):
+    """Run function(shared, run_id, label, task) on the cluster for every (label, task) in `tasks`.
+
+    on_start(label) is called here when a task starts on a worker; on_result(label, result) when it ends,
+    with what the function returned or a Failure; both one at a time, in this thread. Tasks are read from
+    `tasks` as the cluster takes them (a few per worker in flight), so a hand-in is read just before it goes.
+    """
+    run_id = uuid.uuid4().hex
+    started = queue.Queue()
+    if on_start:
+        client.subscribe_topic(STARTED_TOPIC, lambda event: started.put(event[1]))
+    # A task that returns `shared`, rather than scattered data: when every worker that held it has died,
+    # Dask computes it again from the copy the scheduler keeps, instead of losing every task that needs it.
+    shared_future = client.submit(_given, shared, key=f"shared-{run_id}", pure=False)
+    waiting = iter(tasks)
+    in_flight = {}  # future: label
+    labels = {}     # a label as it comes back in an event (plain data): the parent's label
+
+    def submit_more():
+        if len(in_flight) >= IN_FLIGHT_PER_WORKER and not _every(1.0):
+            return
+        room = IN_FLIGHT_PER_WORKER * max(1, len(client.nthreads())) - len(in_flight)
+        for _ in range(room):
+            try:
+                label, task = next(waiting)
+            except StopIteration:
+                return
+            labels[_plain(label)] = label
+            future = client.submit(function, shared_future, run_id, label, task,
+                                   key=f"grade-{run_id}-{len(labels)}", pure=False)
+            in_flight[future] = label
+
+    def drain():
+        while not started.empty():
+            event = started.get_nowait()
+            if event.get("run") == run_id and on_start:
+                on_start(labels[_plain(event["label"])])
+
+    try:
+        submit_more()
+        while in_flight:
+            done = [future for future in in_flight if future.done()]
+            drain()
+            for future in done:
+                label = in_flight.pop(future)
+                if future.status == "finished":
+                    result = future.result()
+                elif future.status == "cancelled":
+                    result = Failure("the grading task was cancelled (the cluster lost it)")
+                else:
+                    result = _failure(future.exception())
+                future.release()
+                on_result(label, result)
+                if progress:
+                    progress.advance(failed=isinstance(result, Failure))
+            submit_more()
+            if progress:
+                progress.draw()
+            if not done:
+                time.sleep(TICK_SECONDS)
+    finally:
+        if on_start:
+            client.unsubscribe_topic(STARTED_TOPIC)
+        client.cancel(list(in_flight))
+        if progress:
+            progress.close()
+
+
+def _given(value):
+    return value
+
+
+_last_asked = [0.0]
+
+
+def _every(seconds):
+    """True at most once per `seconds` (asking the scheduler how many workers it has costs a round trip)."""
+    now = time.monotonic()
+    if now - _last_asked[0] < seconds:
+        return False
+    _last_asked[0] = now
+    return True
+
+
+def _plain(label):
+    """A label as plain data survives the trip through an event (tuples may come back as lists)."""
+    return tuple(_plain(part) for part in label) if isinstance(label, (list, tuple)) else label
