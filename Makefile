@@ -8,6 +8,8 @@ STAMP := $(VENV)/.installed
 LAB_ARGS ?=
 # The student's own copy of notebooks/ and release/ (git-ignored): JupyterLab saves there, never into the course.
 WORK ?= work
+# A local nbgrader exchange (git-ignored) for JupyterLab's Assignment List when no JupyterHub provides one.
+EXCHANGE ?= .exchange
 # JupyterLab refuses to start as root unless told to (containers and CI run as root).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_ARGS ?=
@@ -23,8 +25,12 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
 
+# Fill or update the student's copy, then serve it. nbgrader's panels look for nbgrader_config.py in the
+# folder they serve (work/): JUPYTER_CONFIG_PATH lets them find the course's.
 lab: $(STAMP)
 	$(BIN)/python -m student.work_copy --work "$(WORK)"
+	@mkdir -p "$(EXCHANGE)"
+	COURSE_LOCAL_EXCHANGE="$(abspath $(EXCHANGE))" JUPYTER_CONFIG_PATH="$(CURDIR)$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH))" \
 	$(BIN)/jupyter lab --ServerApp.root_dir="$(abspath $(WORK))" $(ALLOW_ROOT) $(LAB_ARGS) "$(abspath $(WORK))/notebooks/01_perceptron_lecture.ipynb"
 
 test: $(STAMP)
