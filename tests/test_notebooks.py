@@ -1,5 +1,7 @@
 """Every lecture and assignment notebook runs top to bottom in a fresh kernel, none is committed with outputs,
 and each carries the metadata a kernel fills in, so that opening it in JupyterLab does not mark it unsaved."""
+import json
+
 import nbformat
 import pytest
 from ipykernel.ipkernel import IPythonKernel
@@ -61,3 +63,29 @@ def test_stderr_scan_sees_cells_and_output_widgets():
     notebook.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {"abc": {"state": {
         "outputs": [{"output_type": "stream", "name": "stderr", "text": "widget warning"}]}}}}}
     assert [text for _, text in stderr_outputs(notebook)] == ["cell warning", "widget warning"]
+
+
+LECTURE_04 = NOTEBOOKS_DIR / "04_shallow_network_lecture.ipynb"
+# The cells section 11's widget needs (imports, data, section 8's run, the widget), by cell id.
+LECTURE_04_WIDGET_CELLS = ("cell-1", "cell-3", "headline-run", "try-it-widget")
+LECTURE_04_PROBE = """import json
+print(json.dumps({
+    "headline": HEADLINE, "final_cost": float(final_cost), "widget_final_cost": float(last_run["final_cost"]),
+    "sliders": {"num_hiddens": hidden_units.value, "learning_rate": learning_rate.value,
+                "num_iterations": iterations.value},
+    "label_widths": {w.description: w.style.description_width for w in (hidden_units, learning_rate, iterations, progress)},
+}))"""
+
+
+def test_lecture_04_widget_starts_at_section_8s_run_and_reports_the_same_final_cost(tmp_path):
+    lecture = nbformat.read(LECTURE_04, as_version=4)
+    by_id = {cell.get("id"): cell for cell in lecture.cells}
+    lecture.cells = [by_id[cell_id] for cell_id in LECTURE_04_WIDGET_CELLS] + [nbformat.v4.new_code_cell(LECTURE_04_PROBE)]
+    path = tmp_path / LECTURE_04.name
+    nbformat.write(lecture, path)
+    notebook, _ = execute(path)
+    probe = json.loads("".join(output.get("text", "") for output in notebook.cells[-1].outputs
+                               if output.get("name") == "stdout"))
+    assert probe["sliders"] == probe["headline"], "the sliders must start at section 8's settings, exactly"
+    assert probe["widget_final_cost"] == probe["final_cost"], "Train at the start values must give section 8's cost"
+    assert all(width for width in probe["label_widths"].values()), f"labels cut short: {probe['label_widths']}"
