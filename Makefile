@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 # nbgrader runs tools such as alembic by name: the venv's bin/ comes first.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: lab test release benchmarks lock clean
+.PHONY: lab grade-me test release benchmarks lock clean
 
 # The stamp is rebuilt whenever the pinned requirements change, so a stale
 # .venv is refreshed rather than trusted.
@@ -32,6 +32,14 @@ lab: $(STAMP)
 	@mkdir -p "$(EXCHANGE)"
 	COURSE_LOCAL_EXCHANGE="$(abspath $(EXCHANGE))" JUPYTER_CONFIG_PATH="$(CURDIR)$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH))" \
 	$(BIN)/jupyter lab --ServerApp.root_dir="$(abspath $(WORK))" $(ALLOW_ROOT) $(LAB_ARGS) "$(abspath $(WORK))/notebooks/01_perceptron_lecture.ipynb"
+
+# Grade your own copy as the instructor's grader would (sandboxed, hidden tests included): a line per
+# assignment and the feedback pages. ASSIGNMENTS="01_perceptron" grades only those; GRADE_ME_ARGS=--no-sandbox
+# grades without bubblewrap (your own code only).
+ASSIGNMENTS ?=
+GRADE_ME_ARGS ?=
+grade-me: $(STAMP)
+	$(BIN)/python -m student.grade_me $(ASSIGNMENTS) --work "$(WORK)" --open $(GRADE_ME_ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
