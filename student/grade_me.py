@@ -10,6 +10,7 @@ that lost points with its diagnosis.
 """
 import argparse
 import csv
+import os
 import shutil
 import subprocess
 import sys
@@ -136,6 +137,10 @@ def grade_me(work_dir=DEFAULT_WORK_DIR, course_dir=DEFAULT_COURSE_DIR, assignmen
     return sorted(verdicts, key=lambda verdict: verdict.assignment)
 
 
+def has_desktop():
+    return sys.platform in ("darwin", "win32") or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m student.grade_me", description=__doc__.split("\n")[0])
     parser.add_argument("assignments", nargs="*", help="assignment ids (default: every one in your copy)")
@@ -157,7 +162,12 @@ def main(argv=None):
     if args.open and pages:
         lost = [verdict.feedback[0] for verdict in verdicts
                 if verdict.feedback and verdict.score is not None and verdict.score < verdict.max_score]
-        webbrowser.open((lost or pages)[0].resolve().as_uri())
+        page = (lost or pages)[0].resolve().as_uri()
+        # Without a desktop, webbrowser would start a text browser in this terminal: print the address instead.
+        if has_desktop():
+            webbrowser.open(page)
+        else:
+            print(f"no desktop to open a browser on: open {page}")
     return 0
 
 
