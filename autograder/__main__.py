@@ -35,7 +35,8 @@ def limits_from(args):
              "max_output_chars": getattr(args, "max_output", None),
              "notebook_timeout": getattr(args, "notebook_timeout", None),
              "max_processes": getattr(args, "max_processes", None), "scratch_bytes": getattr(args, "scratch_size", None),
-             "sandboxed": False if getattr(args, "no_sandbox", False) else None}
+             "sandboxed": False if getattr(args, "no_sandbox", False) else None,
+             "fast_kernels": False if getattr(args, "plain_kernels", False) else None}
     return Limits(**{name: value for name, value in given.items() if value is not None})
 
 
@@ -186,6 +187,9 @@ def add_limit_options(parser):
                         help=f"processes and threads one notebook's sandbox may have (default {Limits.max_processes})")
     parser.add_argument("--scratch-size", type=size_in_bytes, metavar="SIZE",
                         help=f"the sandbox's only writable folder, /tmp (default {Limits.scratch_bytes // 2**20}M)")
+    parser.add_argument("--plain-kernels", action="store_true",
+                        help="start Python afresh in each notebook's sandbox, rather than forking it from a kernel "
+                             "template with the imports done (slower; for comparison)")
     parser.add_argument("--no-sandbox", action="store_true",
                         help="run the notebooks' code unconfined, as you: ONLY for notebooks you trust, never for "
                              "students' work (the report says so)")

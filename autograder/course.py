@@ -45,6 +45,8 @@ class Limits:
     cpu_seconds: int = NOTEBOOK_TIMEOUT_SECONDS    # CPU time of the kernel process
     scratch_bytes: int = 256 * 2**20               # its only writable folder, /tmp, a tmpfs of this size
     sandboxed: bool = True                         # False only for trusted code (--no-sandbox)
+    fast_kernels: bool = True                      # fork each sandbox's kernel from a template (as root; False:
+                                                   # start Python afresh in each, --plain-kernels)
 
 
 def nbgrader_config(root, db_url=None, source_dir=SOURCE_DIR, release_dir=None, limits=Limits(), trusted_tests=True):
@@ -70,6 +72,7 @@ def nbgrader_config(root, db_url=None, source_dir=SOURCE_DIR, release_dir=None, 
     config.ResilientExecute.kernel_manager_class = "autograder.sandbox.SandboxedKernelManager"
     for name in ("sandboxed", "memory_bytes", "max_processes", "max_file_bytes", "cpu_seconds", "scratch_bytes"):
         config.SandboxedKernelManager[name] = getattr(limits, name)
+    config.SandboxedKernelManager.fast_start = limits.fast_kernels
     # Test cells run in the trusted grader (autograder/trusted.py): the kernel gets no reference to call.
     config.ResilientExecute.trusted_tests = trusted_tests
     config.SandboxedKernelManager.helpers_modules = list(STUDENT_MODULES) if trusted_tests else None

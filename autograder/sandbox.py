@@ -20,8 +20,11 @@ The kernel talks to the grader over ZMQ's ipc transport: Unix sockets in a short
 folder on the host, bound into the sandbox at the same path, with the connection file.
 Its interrupts go over the control channel (bwrap does not pass signals on).
 """
+import atexit
 import functools
+import json
 import os
+import select
 import signal
 import shutil
 import subprocess
@@ -130,7 +133,7 @@ def limit_command(limits):
     return args + ["--"]
 
 
-def bwrap_command(kernel_cmd, socket_folder, work_files, limits, uid=None, helpers_modules=None):
+def bwrap_command(kernel_cmd, socket_folder, work_files, limits, uid=None, helpers_modules=None, stub=False):
     """The command that runs kernel_cmd in a fresh sandbox (see the module's docstring).
 
     work_files: host paths bound read-only into the working folder; uid: the unprivileged uid to switch
@@ -156,6 +159,8 @@ def bwrap_command(kernel_cmd, socket_folder, work_files, limits, uid=None, helpe
     for name, value in environment(uid).items():
         args += ["--setenv", name, value]
     args.append("--")
+    if stub:  # the first process of a sandbox a kernel is forked into: it counts for none of the kernel's limits
+        return args + list(kernel_cmd)
     if uid is not None:
         args += ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs",
                  "--inh-caps=-all", "--bounding-set=-all", "--"]
@@ -257,6 +262,90 @@ def check_available():
             f"as root inside it or allow user namespaces. {NO_SANDBOX_HINT}")
 
 
+STUB_INFO_FD, STUB_READY_FD = 5, 6
+TEMPLATE_SCRIPT = Path(__file__).with_name("kernel_template.py")
+READY_SECONDS = 120  # for a sandbox to be set up, or the template to start: generous on a loaded machine
+# The sandbox's first process, when a kernel is forked into it from the template: it tells the manager the
+# sandbox is ready, then waits (the kernel's end ends it).
+STUB = ["/bin/sh", "-c", "echo ready >&{fd}; exec {fd}>&-; exec sleep infinity"]
+
+
+class _Template:
+    """This process's kernel template (autograder/kernel_template.py): started once, forks every kernel."""
+
+    def __init__(self, modules):
+        self.config_folder = tempfile.mkdtemp(prefix="nnk-template-")
+        env = {**environment(0), "HOME": self.config_folder, "MPLCONFIGDIR": self.config_folder,
+               "TMPDIR": self.config_folder}
+        atexit.register(shutil.rmtree, self.config_folder, True)
+        self.process = subprocess.Popen([sys.executable, str(TEMPLATE_SCRIPT), *modules], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd="/",
+                                        text=True)
+        self.modules = modules
+        if self._answer().get("ready") is not True:
+            raise RuntimeError("the kernel template did not start")
+
+    def _answer(self):
+        ready, _, _ = select.select([self.process.stdout], [], [], READY_SECONDS)
+        line = self.process.stdout.readline() if ready else ""
+        if not line:
+            self.process.kill()
+            raise RuntimeError("the kernel template did not answer")
+        return json.loads(line)
+
+    def fork(self, request):
+        """Fork a kernel into the sandbox of request["sandbox_pid"]; return its pid."""
+        self.process.stdin.write(json.dumps(request) + "\n")
+        self.process.stdin.flush()
+        answer = self._answer()
+        if "error" in answer:
+            raise RuntimeError(f"the kernel template could not fork a kernel: {answer['error']}")
+        return answer["kernel_pid"]
+
+    def alive(self):
+        return self.process.poll() is None
+
+
+_templates = {}
+
+
+def template(modules):
+    """This process's template with these helpers modules imported (started on first use, again if it died)."""
+    key = tuple(modules)
+    if key not in _templates or not _templates[key].alive():
+        _templates[key] = _Template(list(modules))
+    return _templates[key]
+
+
+def _place_fds(info_write, ready_write):
+    """In the child, before bwrap starts: the two pipes at the descriptors the command line names."""
+    os.dup2(info_write, STUB_INFO_FD)
+    os.dup2(ready_write, STUB_READY_FD)
+
+
+def _read_ready(info, ready):
+    """bwrap's info (the outer pid of the sandbox's first process) once the stub says the sandbox is set up."""
+    deadline = time.monotonic() + READY_SECONDS
+    said = b""
+    while b"ready" not in said:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([ready], [], [], left)[0]:
+            raise RuntimeError("the sandbox was not ready in time")
+        chunk = os.read(ready, 64)
+        if not chunk:
+            raise RuntimeError("the sandbox ended before it was ready")
+        said += chunk
+    text = b""
+    while True:
+        try:
+            return json.loads(text)["child-pid"]
+        except ValueError:
+            chunk = os.read(info, 4096) if select.select([info], [], [], READY_SECONDS)[0] else b""
+            if not chunk:
+                raise RuntimeError("bubblewrap did not say which process is the sandbox") from None
+            text += chunk
+
+
 # Every kernel manager of this process with a kernel that may be running: the notebook deadline kills them.
 _LIVE = weakref.WeakSet()
 
@@ -283,11 +372,14 @@ class SandboxedKernelManager(AsyncKernelManager):
     scratch_bytes = Integer(256 * 2**20, help="Size of the kernel's writable /tmp.").tag(config=True)
     helpers_modules = List(Unicode(), default_value=None, allow_none=True,
                            help="The only modules of helpers in the sandbox (None: all of them).").tag(config=True)
+    fast_start = Bool(False, help="Fork each kernel into its fresh sandbox from a template process with the imports "
+                                  "done (as root only; autograder/kernel_template.py).").tag(config=True)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._socket_folder = None
         self._kernel_log = None
+        self._forked = None  # (uid, work folder) when the kernel is forked from the template
         if self.sandboxed:
             self.transport = "ipc"
 
@@ -308,6 +400,9 @@ class SandboxedKernelManager(AsyncKernelManager):
     async def _async_pre_start_kernel(self, **kw):
         _LIVE.add(self)
         cwd = kw.pop("cwd", None)
+        # No history database and no thread saving to it: the grader never reads it, and a thread the kernel
+        # would start again later may find the process limit spent by the student's own processes.
+        kw["extra_arguments"] = [*kw.get("extra_arguments", []), "--HistoryManager.enabled=False"]
         if not self.sandboxed:
             kernel_cmd, kw = await super()._async_pre_start_kernel(**kw)
             return limit_command(self._limits()) + kernel_cmd, {**kw, "cwd": cwd}
@@ -325,13 +420,53 @@ class SandboxedKernelManager(AsyncKernelManager):
         if uid is not None:
             os.chown(self.connection_file, uid, uid)
         work_files = sorted(Path(cwd).iterdir()) if cwd and Path(cwd).is_dir() else []
+        self._forked = None
+        if self.fast_start and uid is not None:
+            self._forked = uid
+            launcher = "ipykernel_launcher"
+            self._kernel_argv = kernel_cmd[kernel_cmd.index(launcher) + 1:] if launcher in kernel_cmd else [
+                "-f", self.connection_file]
+            kernel_cmd = [part.format(fd=STUB_READY_FD) for part in STUB]
         command = bwrap_command(kernel_cmd, self._socket_folder, work_files, self._limits(), uid,
-                                self.helpers_modules)
+                                self.helpers_modules, stub=self._forked is not None)
+        if self._forked is not None:
+            command = command[:1] + ["--info-fd", str(STUB_INFO_FD)] + command[1:]
         # The kernel's own stdout and stderr (not the cells': those go over ZMQ) go to a small file of its
         # own: never to the grader's log, which one kernel could otherwise fill for all the others.
         self._kernel_log = open(self._socket_folder / "kernel.log", "wb")
         env = {"PATH": os.environ.get("PATH", PATH_INSIDE)}
         return command, {**kw, "env": env, "cwd": "/", "stdout": self._kernel_log, "stderr": self._kernel_log}
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        if self._forked is None:
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+        info_read, info_write = os.pipe()
+        ready_read, ready_write = os.pipe()
+        # The stub and bwrap write to fixed descriptors: put the pipes' ends there in the child.
+        try:
+            await super()._async_launch_kernel(kernel_cmd, pass_fds=(STUB_INFO_FD, STUB_READY_FD),
+                                               preexec_fn=functools.partial(_place_fds, info_write, ready_write),
+                                               **kw)
+        finally:
+            os.close(info_write)
+            os.close(ready_write)
+        try:
+            sandbox_pid = _read_ready(info_read, ready_read)
+        finally:
+            os.close(info_read)
+            os.close(ready_read)
+        limits = self._limits()
+        rlimits = {"RLIMIT_NPROC": (limits.max_processes,) * 2, "RLIMIT_FSIZE": (limits.max_file_bytes,) * 2,
+                   "RLIMIT_CORE": (0, 0), "RLIMIT_CPU": (limits.cpu_seconds, limits.cpu_seconds + 5)}
+        if limits.memory_bytes:
+            rlimits["RLIMIT_AS"] = (limits.memory_bytes,) * 2
+        from helpers import STUDENT_MODULES
+
+        shown = STUDENT_MODULES if self.helpers_modules is None else self.helpers_modules
+        template([f"helpers.{name}" for name in shown]).fork({
+            "sandbox_pid": sandbox_pid, "bwrap_pid": self.provisioner.pid, "uid": self._forked, "cwd": WORK,
+            "env": environment(self._forked), "limits": rlimits, "argv": self._kernel_argv,
+            "log": str(self._socket_folder / "kernel.log")})
 
     def kernel_log(self):
         """The end of what the kernel printed outside of cells (why it did not start, say)."""
