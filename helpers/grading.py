@@ -451,9 +451,9 @@ def _constant_ratio(got, expected):
 def _describe_difference(got, expected, rtol):
     """For wrong values that match no known mistake: which entries differ, and by what pattern."""
     largest = max(float(np.max(np.abs(got))), float(np.max(np.abs(expected))), 1e-12)
-    if got.ndim == 0:
-        return (f"wrong value: {_format_number(got)} where {_format_number(expected)} is expected"
-                f"{_pattern(got.reshape(1), expected.reshape(1), rtol * largest)}.")
+    if got.size == 1:
+        return (f"wrong value: {_format_number(got.item())} where {_format_number(expected.item())} is expected"
+                + (", with the sign flipped" if abs(got.item() + expected.item()) <= rtol * largest else "") + ".")
     wrong = np.abs(got - expected) > rtol * largest
     where, listed = _where(wrong)
     if listed:
@@ -467,13 +467,13 @@ def _where(wrong):
     """Say where the True entries of wrong are ('in every entry', 'in row 1 only', ...) and which to list."""
     positions = [tuple(int(i) for i in index) for index in np.argwhere(wrong)]
     if wrong.all():
-        return ("in every entry" if wrong.size > 1 else "", [])
+        return "in every entry", []
     if wrong.ndim == 2:
         rows, columns = np.flatnonzero(wrong.any(axis=1)), np.flatnonzero(wrong.any(axis=0))
-        if wrong.shape[1] > 1 and wrong[rows].all():
-            return f"in all of {_numbered('row', rows)} and nowhere else", []
-        if wrong.shape[0] > 1 and wrong[:, columns].all():
-            return f"in all of {_numbered('column', columns)} and nowhere else", []
+        if wrong[rows].all():
+            return f"in {'all of ' if wrong.shape[1] > 1 else ''}{_numbered('row', rows)} and nowhere else", []
+        if wrong[:, columns].all():
+            return f"in {'all of ' if wrong.shape[0] > 1 else ''}{_numbered('column', columns)} and nowhere else", []
     return f"in {len(positions)} of {wrong.size} entries", positions[:MAX_LISTED_ENTRIES]
 
 

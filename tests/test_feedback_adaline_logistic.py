@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from autograder import release, submissions
+from helpers import grading
 from support import EXAMPLES_DIR, RELEASE_DIR, SOURCE_DIR, selected_assignments
 
 ADALINE, LOGISTIC = "02_adaline", "03_logistic_regression"
@@ -76,6 +77,35 @@ def test_logistic_gradient_mistakes_are_named(grade_id, name, bug, row, phrase, 
     earned, check = run_test_cell(LOGISTIC, grade_id, **{name: logistic_gradients_with(bug)})
     assert phrase in diagnosis(check, row)
     assert earned == points
+
+
+def test_a_missing_one_over_m_in_db_alone_is_named_in_db_alone():
+    def gradients(X, Y, w, b):
+        dZ = 1 / (1 + np.exp(-(np.dot(w.T, X) + b))) - Y
+        return np.dot(X, dZ.T) / X.shape[1], float(np.sum(dZ))   # db forgot its 1/m
+    _, check = run_test_cell(LOGISTIC, "gradients_tests", gradients=gradients)
+    failing = [row for row in check.rows if not row.passed]
+    assert failing and {row.output.removesuffix(grading.GRADCHECK_SUFFIX) for row in failing} == {"db"}
+    assert all("missing from db; divide db by m" in row.diagnosis and "dw" not in row.diagnosis for row in failing)
+
+
+def test_a_mistake_outside_the_catalogue_is_located_in_the_table():
+    def gradients(X, Y, w, b):
+        m = X.shape[1]
+        dZ = 1 / (1 + np.exp(-(np.dot(w.T, X) + b))) - Y
+        dw = np.dot(X, dZ.T) / m
+        dw[0] = 0.0                                                 # the first feature's gradient is dropped
+        return dw, float(np.sum(dZ)) / m
+    _, check = run_test_cell(LOGISTIC, "gradients_tests", gradients=gradients)
+    failing = [row for row in check.rows if not row.passed]
+    assert failing and {row.output.removesuffix(grading.GRADCHECK_SUFFIX) for row in failing} == {"dw"}
+    for row in failing:
+        assert row.kind == "undiagnosed"
+        if row.expected_shape == "(1, 1)":   # one feature: the only entry is the first
+            assert row.diagnosis.startswith("wrong value: 0 where ") and row.diagnosis.endswith(" is expected.")
+        else:
+            assert row.diagnosis == "wrong values in row 0 (counted from 0) and nowhere else, where yours are 0."
+    assert "rel. error = max |yours - expected| / max |entry|" in str(check)
 
 
 def test_right_logistic_gradients_earn_every_point_in_both_cells():
