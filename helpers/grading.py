@@ -41,6 +41,8 @@ PREVIEW_PRECISION = 4
 # At most this many differing entries are listed by position when no pattern explains them.
 MAX_LISTED_ENTRIES = 4
 NOT_COMPUTED = "not computed (see the failed call above)."
+# A numeric answer to a question is right within this (the questions ask for 3 or 4 significant digits).
+ANSWER_RTOL = 1e-3
 GRADCHECK_SUFFIX = " vs central difference"
 LEGEND = ("rel. error = max |yours - expected| / max |entry|: the largest difference between one of your "
           "entries and the expected one, divided by the largest entry (in absolute value) of either; a row "
@@ -282,6 +284,27 @@ class Check:
         numeric = numerical_gradient(lambda: cost_of(point if point.ndim else float(point)), point)
         return self.compare(name + GRADCHECK_SUFFIX, got, numeric, mistakes=mistakes, m=m, rtol=GRADCHECK_RTOL)
 
+    def answer(self, name, got, expected=None, choices=None, rtol=ANSWER_RTOL):
+        """A check-your-understanding answer: a number (right within rtol) or one of choices (a letter).
+
+        Without expected only the form is checked (a number, or one of the choices), which is what a visible
+        test may show before the hand-in; the hidden test passes expected.
+        """
+        if choices is not None:
+            given = got.strip().lower() if isinstance(got, str) else None
+            if not self.require(f"{name} is one of {', '.join(choices)}", given in [c.lower() for c in choices],
+                                f"got {_short_repr(got)}: answer with one of the letters "
+                                f"{', '.join(repr(c) for c in choices)}, as a string."):
+                return False
+            return expected is None or self.require(
+                name, given == expected.lower(),
+                f"you chose {given!r}, the answer is {expected!r}: the cell under the question shows why.")
+        is_number = isinstance(got, (numbers.Real, np.integer, np.floating)) and not isinstance(got, (bool, np.bool_))
+        if not self.require(f"{name} is a number", is_number and bool(np.isfinite(float(got))),
+                            f"got {_short_repr(got)}: answer with a number, e.g. {name} = 0.5."):
+            return False
+        return expected is None or self.compare(name, float(got), expected, rtol=rtol)
+
     def require(self, name, condition, diagnosis):
         """A yes/no check that is not a comparison of values (e.g. 'the loop stops')."""
         self.rows.append(Row(name=name, passed=bool(condition), diagnosis="" if condition else diagnosis))
@@ -361,6 +384,11 @@ def _as_number_array(got, expected):
             return None, f"got an array of shape {got.shape}; return a plain number here (use float(...) or .item())."
         return None, f"got an array of shape {got.shape}; return a single number here."
     return got.astype(np.float64), None
+
+
+def _short_repr(value):
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _shape_text(array):

@@ -551,3 +551,34 @@ def test_a_call_the_grader_could_not_read_costs_only_its_own_rows(network):
     lost_rows = [row for row in check.rows if row.lost]
     assert len(lost_rows) == 1 and "not your answer's" in lost_rows[0].diagnosis
     assert check.points({"dW1": 1, "db1": 1, "dW2": 1, "db2": 1}) == 3.0
+
+
+# -- check-your-understanding answers ------------------------------------------------------
+
+
+def test_a_numeric_answer_is_checked_for_its_form_then_its_value():
+    check = Check("question")
+    assert check.answer("bias_change", 0.2)                                  # the visible test: a number
+    assert check.answer("bias_change", 0.2001, expected=0.2)                 # within 1e-3
+    assert not check.answer("bias_change", 0.1, expected=0.2)
+    (failed,) = check.failures
+    assert failed.name == "bias_change" and failed.diagnosis == "wrong value: 0.1 where 0.2 is expected."
+
+
+def test_a_numeric_answer_must_be_a_number():
+    for wrong in ("0.2", None, True, float("nan"), [0.2]):
+        check = Check("question")
+        assert not check.answer("bias_change", wrong, expected=0.2)
+        (failed,) = check.failures
+        assert failed.name == "bias_change is a number" and "answer with a number" in failed.diagnosis
+        assert len(check.rows) == 1   # the value is not compared when the form is wrong
+
+
+def test_a_choice_is_checked_for_its_form_then_against_the_answer():
+    check = Check("question")
+    assert check.answer("eta_ten_times", " A ", choices=("a", "b", "c"))     # the visible test
+    assert check.answer("eta_ten_times", "a", expected="a", choices=("a", "b", "c"))
+    assert not check.answer("eta_ten_times", "b", expected="a", choices=("a", "b", "c"))
+    assert "you chose 'b', the answer is 'a'" in check.failures[0].diagnosis
+    assert not Check("form").answer("eta_ten_times", "d", choices=("a", "b", "c"))
+    assert not Check("form").answer("eta_ten_times", 1, choices=("a", "b", "c"))
