@@ -582,3 +582,10 @@ def test_a_choice_is_checked_for_its_form_then_against_the_answer():
     assert "you chose 'b', the answer is 'a'" in check.failures[0].diagnosis
     assert not Check("form").answer("eta_ten_times", "d", choices=("a", "b", "c"))
     assert not Check("form").answer("eta_ten_times", 1, choices=("a", "b", "c"))
+
+
+def test_the_hidden_test_does_not_repeat_the_visible_form_check():
+    check = Check("question")
+    check.answer("raw_sizes", "b", choices=("a", "b", "c"))
+    check.answer("raw_sizes", "b", expected="b", choices=("a", "b", "c"))
+    assert [r.name for r in check.rows] == ["raw_sizes is one of a, b, c", "raw_sizes"]
