@@ -290,9 +290,48 @@ def grade_points(assignment):
 
 def test_the_assignments_are_worth_the_points_the_fixtures_assume():
     assert grade_points(ADALINE) == {"net_input_tests": 2, "cost_tests": 2, "gradients_tests": 4, "batch_step_tests": 2,
-                                     "standardize_tests": 3, "fit_batch_tests": 3, "sgd_epoch_tests": 3}
+                                     "standardize_tests": 3, "fit_batch_tests": 3, "sgd_epoch_tests": 3,
+                                     "question_first_cost_tests": 1, "question_twice_the_rate_tests": 1}
     assert grade_points(LOGISTIC) == {"sigmoid_tests": 2, "cost_tests": 3, "gradients_loop_tests": 3,
-                                      "gradients_tests": 3, "optimize_tests": 3, "predict_tests": 2}
+                                      "gradients_tests": 3, "optimize_tests": 3, "predict_tests": 2,
+                                      "question_cost_at_zero_tests": 1, "question_raw_sizes_tests": 1}
+
+
+# -- check-your-understanding questions: the solution's answer passes, another fails only in the hidden test -----
+
+QUESTIONS = [("01_perceptron", "question_bias_change", 0.1), ("01_perceptron", "question_eta_ten_times", "b"),
+             (ADALINE, "question_first_cost", 0.5), (ADALINE, "question_twice_the_rate", "a"),
+             (LOGISTIC, "question_cost_at_zero", 0.5), (LOGISTIC, "question_raw_sizes", "c")]
+
+
+def run_question(assignment, grade_id, source):
+    """Run the answer cell's code, then the question's test cell (with its hidden test); return the Check."""
+    namespace = {}
+    exec(source, namespace)
+    try:
+        exec(cell_source(assignment, f"{grade_id}_tests"), namespace)
+    except AssertionError:
+        pass
+    return namespace["check"]
+
+
+@pytest.mark.parametrize("assignment, grade_id, wrong", QUESTIONS)
+def test_a_question_grades_the_right_answer_and_only_the_hidden_test_knows_it(assignment, grade_id, wrong):
+    notebook = nbformat.read(SOURCE_DIR / assignment / f"{assignment}.ipynb", as_version=4)
+    solution = submissions.solutions(notebook)[grade_id]
+    name = solution.strip().splitlines()[-1].split("=")[0].strip()
+    assert not run_question(assignment, grade_id, solution).failures
+    check = run_question(assignment, grade_id, f"{name} = {wrong!r}")
+    form, value = check.rows
+    assert form.passed and not value.passed and value.name == name
+
+
+@pytest.mark.parametrize("assignment, grade_id, wrong", QUESTIONS)
+def test_a_question_hides_its_answer_from_the_release(assignment, grade_id, wrong):
+    notebook = nbformat.read(RELEASE_DIR / assignment / f"{assignment}.ipynb", as_version=4)
+    (test_cell,) = [cell.source for cell in notebook.cells if submissions.grade_id(cell) == f"{grade_id}_tests"]
+    (answer_cell,) = [cell.source for cell in notebook.cells if submissions.grade_id(cell) == grade_id]
+    assert "expected=" not in test_cell and "raise NotImplementedError()" in answer_cell
 
 
 @pytest.mark.parametrize("assignment", [name for name in (ADALINE, LOGISTIC) if name in selected_assignments()])
