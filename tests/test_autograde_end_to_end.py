@@ -130,7 +130,8 @@ def test_every_assignment_has_a_fixture_with_mistakes():
 def test_the_perceptron_is_worth_the_points_the_fixtures_assume():
     assert grade_cells("01_perceptron") == {("01_perceptron", cell): points for cell, points in
                                             {"net_input_tests": 2, "predict_tests": 2, "update_step_tests": 3,
-                                             "train_epoch_tests": 3, "fit_tests": 2}.items()}
+                                             "train_epoch_tests": 3, "fit_tests": 2, "question_bias_change_tests": 1,
+                                             "question_eta_ten_times_tests": 1}.items()}
 
 
 def test_the_hard_coded_predict_passes_the_visible_tests(tmp_path):
@@ -177,6 +178,6 @@ def test_total_score(gradebook, assignment, student):
 
 def test_perceptron_totals():
     """The numbers an instructor would read off the gradebook, spelled out."""
-    named = {"solutions": 12.0, "untouched": 0.0, "two_mistakes": 7.0, "passes_visible_tests_only": 10.0,
-             "correct_with_harmless_tricks": 12.0, "attack_patch_toolkit": 10.0}
+    named = {"solutions": 14.0, "untouched": 0.0, "two_mistakes": 8.0, "passes_visible_tests_only": 11.0,
+             "correct_with_harmless_tricks": 14.0, "attack_patch_toolkit": 12.0}
     assert {student: sum(expected_scores("01_perceptron", student).values()) for student in named} == named
