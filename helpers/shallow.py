@@ -31,6 +31,11 @@ before it recovers (0.5 is smooth but needs about twice the iterations).
 Assignment 4 therefore grades 5 hidden units trained on 2000 points: from any
 seed 0-4 they reach at least 95.1% on 10,000 held-out points.
 
+Assignment 4 also grades the backward pass of the same network with leaky ReLU hidden units
+(forward_leaky_relu, backward_leaky_relu). Homework 5 goes from the lecture notes' loops over
+examples, hidden units and inputs (train_step_per_unit) through one loop over the examples
+(train_step_per_example) to no loop at all (train_step).
+
 The lecture notes' XOR run starts instead from N(0, 1) weights *and* biases
 (scale=1.0, bias_scale=1.0): 3 tanh units, learning rate 1.0, 100 epochs, a cost
 from about 1.17 down to about 0.30. Their start was not seeded; NOTES_XOR_START_SEED
@@ -166,6 +171,57 @@ def train_step_loop(X, Y, params, learning_rate):
     _, cache = forward_loop(X, params)
     grads = backward_loop(params, cache, X, Y)
     return update_parameters(params, grads, learning_rate), cost_from_logits(cache["Z2"], Y), grads
+
+
+def train_step_per_unit(X, Y, params, learning_rate):
+    """The lecture notes' training step: loops over the examples, the hidden units and the inputs, forward and
+    backward; returns (new_params, cost, grads), the same as train_step. One output unit."""
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    (n_h, n_x), m = W1.shape, X.shape[1]
+    total = 0.0
+    dW1, db1, dW2, db2 = np.zeros((n_h, n_x)), np.zeros((n_h, 1)), np.zeros((1, n_h)), np.zeros((1, 1))
+    for i in range(m):
+        a1 = np.zeros(n_h)
+        z2 = b2[0, 0]
+        for h in range(n_h):
+            z1 = b1[h, 0]
+            for j in range(n_x):
+                z1 += W1[h, j] * X[j, i]
+            a1[h] = np.tanh(z1)
+            z2 += W2[0, h] * a1[h]
+        total += cost_from_logits(np.array([[z2]]), Y[:, [i]])
+        dz2 = sigmoid(z2) - Y[0, i]
+        db2[0, 0] += dz2
+        for h in range(n_h):
+            dW2[0, h] += dz2 * a1[h]
+            dz1 = W2[0, h] * dz2 * (1 - a1[h] ** 2)
+            db1[h, 0] += dz1
+            for j in range(n_x):
+                dW1[h, j] += dz1 * X[j, i]
+    grads = {"dW1": dW1 / m, "db1": db1 / m, "dW2": dW2 / m, "db2": db2 / m}
+    return update_parameters(params, grads, learning_rate), float(total / m), grads
+
+
+def train_step_per_example(X, Y, params, learning_rate):
+    """Stage 1 of assignment 5: one loop, over the examples; each example's units and inputs as vectors
+    (np.outer for the weight gradients); returns (new_params, cost, grads)."""
+    W1, b1, W2, b2 = params["W1"], params["b1"][:, 0], params["W2"][0], params["b2"][0, 0]
+    m = X.shape[1]
+    total = 0.0
+    dW1, db1, dW2, db2 = np.zeros_like(W1), np.zeros_like(b1), np.zeros_like(W2), 0.0
+    for i in range(m):
+        x, y = X[:, i], Y[0, i]
+        a1 = np.tanh(W1 @ x + b1)
+        z2 = W2 @ a1 + b2
+        total += cost_from_logits(np.array([[z2]]), np.array([[y]]))
+        dz2 = sigmoid(z2) - y
+        dz1 = W2 * dz2 * (1 - a1 ** 2)
+        dW2 += dz2 * a1
+        db2 += dz2
+        dW1 += np.outer(dz1, x)
+        db1 += dz1
+    grads = {"dW1": dW1 / m, "db1": db1[:, None] / m, "dW2": dW2[None, :] / m, "db2": np.array([[db2 / m]])}
+    return update_parameters(params, grads, learning_rate), float(total / m), grads
 
 
 def fit(X, Y, num_hiddens, learning_rate=1.2, num_iterations=3000, seed=0, record_every=100,
@@ -321,12 +377,12 @@ def _train_step_problems(seed=None, count=6):
     """[(args, case, the course's version the step is compared with)] for assignment 5's training step."""
     if seed is None:
         X, Y, params = example_problem(m=4)
-        return [((X, Y, params, 0.5), "example, vs the loop version", train_step_loop)]
+        return [((X, Y, params, 0.5), "example, vs the loop version", train_step_per_unit)]
     rng, problems = np.random.default_rng(seed), []
     for index in range(count):
         X, Y, params, case = random_problem(rng, max_hiddens=8, max_examples=39)
         learning_rate = float(rng.uniform(0.01, 2.0))
-        against, version = ("the loop version", train_step_loop) if index % 3 == 0 else ("the reference", train_step)
+        against, version = ("the loop version", train_step_per_unit) if index % 3 == 0 else ("the reference", train_step)
         problems.append(((X, Y, params, learning_rate), f"{case}, vs {against}", version))
     return problems
 
@@ -383,18 +439,7 @@ def cost_cases(check, compute_cost, seed=None):
 
 def backward_cases(check, backward_propagation, seed=None):
     """Each gradient against the course's and against a central difference of the course's cost, with m."""
-    graded = check.graded
-    for (params, cache, X, Y), case in _problems(graded, seed):
-        expected = graded.reference(params, cache, X, Y)
-        variants = {diagnosis: variant for diagnosis, (variant,) in graded.mistakes(params, cache, X, Y).items()}
-        (grads,) = check.call(backward_propagation, params, cache, X, Y)
-        for name in expected:
-            got = grads.get(name) if isinstance(grads, dict) else grads
-            label = f"{name} [{case}]" if case else name
-            wrong = {diagnosis: value[name] for diagnosis, value in variants.items()}
-            check.compare(label, got, expected[name], mistakes=wrong, m=X.shape[1])
-            check.gradient(label, got, lambda: cost(forward(X, params)[0], Y), params[name[1:]],
-                           mistakes=wrong, m=X.shape[1])
+    _gradient_cases(check, backward_propagation, seed, forward)
 
 
 def check_xor_accuracy(check, fit, predict):
@@ -451,8 +496,8 @@ SPEED_EXAMPLES, MIN_SPEEDUP = 10_000, 20
 
 
 def check_speed(check, train_step_vectorized):
-    """Assignment 5 (c): at least MIN_SPEEDUP times faster than the course's train_step_loop on SPEED_EXAMPLES
-    examples, both timed here, each call on fresh inputs."""
+    """Assignment 5 (c): at least MIN_SPEEDUP times faster than the homework's loop version (train_step_per_unit)
+    on SPEED_EXAMPLES examples, both timed here, each call on fresh inputs."""
     from helpers import datasets
 
     X, Y = datasets.noisy_xor(m=SPEED_EXAMPLES, noise=0.25, seed=6)
@@ -472,7 +517,7 @@ def check_speed(check, train_step_vectorized):
         return (rng.normal(size=X.shape), rng.integers(0, 2, size=Y.shape),
                 initialize_parameters(2, 4, 1, seed=int(rng.integers(1000)), scale=1.0), 1.2)
 
-    speedup = codecheck.speedup(train_step_loop, train_step_vectorized, fresh_problem)
+    speedup = codecheck.speedup(train_step_per_unit, train_step_vectorized, fresh_problem)
     print(f"on {X.shape[1]} examples your step is {speedup:.0f} times faster than the loop version")
     check.require(f"at least {MIN_SPEEDUP} times faster", speedup >= MIN_SPEEDUP,
                   f"less than {MIN_SPEEDUP} times faster (the line above says how much). Look for work done once "
@@ -480,7 +525,7 @@ def check_speed(check, train_step_vectorized):
 
 
 def check_same_boundary(check, train_step_vectorized, num_steps=200):
-    """Assignment 5 (d): num_steps steps of the student's step from the same start as the course's loop version
+    """Assignment 5 (d): num_steps steps of the student's step from the same start as the homework's loop version
     reach the same parameters, and the same class on a grid over noisy XOR (up to rounding at the boundary)."""
     from helpers import datasets
 
@@ -492,7 +537,7 @@ def check_same_boundary(check, train_step_vectorized, num_steps=200):
         return
     looped = trained = start
     for _ in range(num_steps):
-        looped, _, _ = train_step_loop(X, Y, looped, 1.2)
+        looped, _, _ = train_step_per_unit(X, Y, looped, 1.2)
     for _ in range(num_steps):
         trained, _, _ = check.call(train_step_vectorized, X, Y, trained, 1.2, outputs=STEP_OUTPUTS)
         if check.failures:
@@ -585,7 +630,7 @@ def _gradient_cases(check, student, seed, forward_pass):
             label = f"{name} [{case}]" if case else name
             wrong = {diagnosis: value[name] for diagnosis, value in variants.items()}
             check.compare(label, got, expected[name], mistakes=wrong, m=X.shape[1])
-            # the cost from the logits: leaky ReLU units are unbounded, and a saturated A2 would lose the digits
+            # the cost from the logits: a saturated A2 (leaky ReLU units are unbounded) would lose the digits
             # of 1 - A2 that the central difference needs
             check.gradient(label, got, lambda: cost_from_logits(forward_pass(X, params)[1]["Z2"], Y),
                            params[name[1:]], mistakes=wrong, m=X.shape[1])
@@ -596,59 +641,7 @@ def leaky_relu_backward_cases(check, backward_leaky_relu_student, seed=None):
     _gradient_cases(check, backward_leaky_relu_student, seed, forward_leaky_relu)
 
 
-# -- assignment 5 in stages: the loop version, one loop over the examples, no loop -------------------------
-
-
-def train_step_per_unit(X, Y, params, learning_rate):
-    """The lecture notes' training step: loops over the examples, the hidden units and the inputs, forward and
-    backward; returns (new_params, cost, grads), the same as train_step. One output unit."""
-    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
-    (n_h, n_x), m = W1.shape, X.shape[1]
-    total = 0.0
-    dW1, db1, dW2, db2 = np.zeros((n_h, n_x)), np.zeros((n_h, 1)), np.zeros((1, n_h)), np.zeros((1, 1))
-    for i in range(m):
-        a1 = np.zeros(n_h)
-        z2 = b2[0, 0]
-        for h in range(n_h):
-            z1 = b1[h, 0]
-            for j in range(n_x):
-                z1 += W1[h, j] * X[j, i]
-            a1[h] = np.tanh(z1)
-            z2 += W2[0, h] * a1[h]
-        total += cost_from_logits(np.array([[z2]]), Y[:, [i]])
-        dz2 = sigmoid(z2) - Y[0, i]
-        db2[0, 0] += dz2
-        for h in range(n_h):
-            dW2[0, h] += dz2 * a1[h]
-            dz1 = W2[0, h] * dz2 * (1 - a1[h] ** 2)
-            db1[h, 0] += dz1
-            for j in range(n_x):
-                dW1[h, j] += dz1 * X[j, i]
-    grads = {"dW1": dW1 / m, "db1": db1 / m, "dW2": dW2 / m, "db2": db2 / m}
-    return update_parameters(params, grads, learning_rate), float(total / m), grads
-
-
-def train_step_per_example(X, Y, params, learning_rate):
-    """Stage 1 of assignment 5: one loop, over the examples; each example's units and inputs as vectors
-    (np.outer for the weight gradients); returns (new_params, cost, grads)."""
-    W1, b1, W2, b2 = params["W1"], params["b1"][:, 0], params["W2"][0], params["b2"][0, 0]
-    m = X.shape[1]
-    total = 0.0
-    dW1, db1, dW2, db2 = np.zeros_like(W1), np.zeros_like(b1), np.zeros_like(W2), 0.0
-    for i in range(m):
-        x, y = X[:, i], Y[0, i]
-        a1 = np.tanh(W1 @ x + b1)
-        z2 = W2 @ a1 + b2
-        total += cost_from_logits(np.array([[z2]]), np.array([[y]]))
-        dz2 = sigmoid(z2) - y
-        dz1 = W2 * dz2 * (1 - a1 ** 2)
-        dW2 += dz2 * a1
-        db2 += dz2
-        dW1 += np.outer(dz1, x)
-        db1 += dz1
-    grads = {"dW1": dW1 / m, "db1": db1[:, None] / m, "dW2": dW2[None, :] / m, "db2": np.array([[db2 / m]])}
-    return update_parameters(params, grads, learning_rate), float(total / m), grads
-
+# -- assignment 5 in stages: graded checks of stage 1 ------------------------------------------------------
 
 STAGE1_MAX_LOOPS = 1
 
@@ -656,23 +649,17 @@ STAGE1_MAX_LOOPS = 1
 def check_one_loop(check, train_step_per_example_student):
     """Assignment 5 stage 1: the step runs and keeps at most one loop (the one over the examples): no loop over
     hidden units or inputs, inside it or anywhere else in the code it runs."""
-    from helpers import datasets, notebook_loops
+    from helpers import datasets
 
     X, Y = datasets.noisy_xor(m=10, noise=0.25, seed=5)
     check.call(train_step_per_example_student, X, Y, initialize_parameters(2, 3, 1, seed=5, scale=1.0), 0.5,
                outputs=STEP_OUTPUTS)
     name = getattr(train_step_per_example_student, "__name__", "train_step_per_example")
-    if codecheck._in_notebook(train_step_per_example_student):
-        loops, reason = notebook_loops.loop_report(name, codecheck.place.current().sources())
-    else:
-        try:
-            loops, reason = codecheck.find_loops(train_step_per_example_student), ""
-        except codecheck.SourceUnavailable as error:
-            loops, reason = [], str(error)
+    loops, reason = codecheck.loops_in(train_step_per_example_student)
     if reason:
-        check.require("only the loop over the examples", False, f"{reason}.")
+        check.require("only the loop over the examples", False, reason)
         return
-    named = "; ".join(f"{kind} at {codecheck._at(where)}: `{text}`" for where, kind, text in loops)
+    named = "; ".join(f"{kind} at {codecheck.line_label(line)}: `{text}`" for line, kind, text in loops)
     check.require("only the loop over the examples", len(loops) <= STAGE1_MAX_LOOPS,
                   f"`{name}` runs {len(loops)} loops: {named}. Stage 1 keeps one loop, over the examples; inside it "
                   "work on the example's whole column: a1 = np.tanh(W1 @ x + b1) for all units at once, "
