@@ -368,3 +368,53 @@ def test_stage_1_names_a_wrong_step_like_stage_2():
                                  train_step_per_example=step_with("sign"))
     assert {name.split(" [")[0] for name in failing(check)} == {"W1", "b1", "W2", "b2"}
     assert isinstance(score, AssertionError)
+
+
+def quoted_constants(path, names):
+    """The numbers a notebook's self-check cell assigns to names, e.g. `A, B = 0.1, 0.2`, read from its source."""
+    for cell in nbformat.read(path, as_version=4).cells:
+        for line in cell.source.splitlines():
+            targets, _, values = line.partition(" = ")
+            if targets.strip() == ", ".join(names):
+                return ast.literal_eval(values.strip())
+    raise AssertionError(f"no cell of {path.name} assigns {', '.join(names)}")
+
+
+def test_the_self_check_of_04_quotes_the_course_s_own_run():
+    from helpers import datasets
+
+    X_train, Y_train = datasets.noisy_xor(m=2000, noise=0.25, seed=0)
+    X_test, Y_test = datasets.noisy_xor(m=10000, noise=0.25, seed=1)
+    params, costs = shallow.fit(X_train, Y_train, 5, learning_rate=1.2, num_iterations=3000, seed=0)
+    last_cost, held_out = quoted_constants(SHALLOW, ("COURSE_LAST_COST", "COURSE_HELD_OUT"))
+    assert abs(costs[-1] - last_cost) < 5e-5
+    assert abs(np.mean(shallow.predict(X_test, params) == Y_test) - held_out) < 5e-5
+
+
+def test_the_self_check_of_05_quotes_the_course_s_own_run():
+    from helpers import datasets
+
+    X, Y = datasets.noisy_xor(m=1000, noise=0.25, seed=0)
+    rng = np.random.default_rng(0)  # params_demo, as the homework draws it
+    params = {"W1": rng.normal(size=(4, 2)), "b1": np.zeros((4, 1)), "W2": rng.normal(size=(1, 4)), "b2": np.zeros((1, 1))}
+    for _ in range(300):
+        params, last_cost, _ = shallow.train_step(X, Y, params, 1.2)
+    course_cost, course_accuracy = quoted_constants(HOMEWORK, ("COURSE_LAST_COST", "COURSE_ACCURACY"))
+    assert abs(last_cost - course_cost) < 5e-5
+    assert abs(np.mean(shallow.predict(X, params) == Y) - course_accuracy) < 5e-5
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_homework_s_loop_version_loops_over_units_and_inputs_and_agrees_with_the_reference(seed):
+    namespace = {}
+    for grade_id in ("imports", "loop_version"):
+        exec(HOMEWORK_CELLS[grade_id], namespace)  # noqa: S102 (the course's own cells)
+    assert "for h in range(n_h):" in HOMEWORK_CELLS["loop_version"] and "for j in range(n_x):" in HOMEWORK_CELLS["loop_version"]
+    X, Y, params, _ = shallow.random_problem(np.random.default_rng(seed))
+    new_params, step_cost, grads = namespace["train_step_loop"](X, Y, params, 0.7)
+    expected_params, expected_cost, expected_grads = shallow.train_step(X, Y, params, 0.7)
+    assert step_cost == pytest.approx(expected_cost, rel=1e-12)
+    for name in expected_grads:
+        np.testing.assert_allclose(grads[name], expected_grads[name], rtol=1e-10, atol=1e-14)
+    for name in expected_params:
+        np.testing.assert_allclose(new_params[name], expected_params[name], rtol=1e-10, atol=1e-14)
