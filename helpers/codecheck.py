@@ -150,7 +150,8 @@ def loop_message(function, follow_calls=True):
         return reason
     if not loops:
         return ""
-    named = "; ".join(f"{description} at {line_label(line)}: `{text}`" for line, description, text in loops[:MAX_NAMED_LINES])
+    named = "; ".join(f"{description} at {line_label(line)}: `{text}`"
+                      for line, description, text in loops[:MAX_NAMED_LINES])
     more = len(loops) - MAX_NAMED_LINES
     extra = f"; and {more} more" if more > 0 else ""
     if len(loops) == 1:

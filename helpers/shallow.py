@@ -382,7 +382,8 @@ def _train_step_problems(seed=None, count=6):
     for index in range(count):
         X, Y, params, case = random_problem(rng, max_hiddens=8, max_examples=39)
         learning_rate = float(rng.uniform(0.01, 2.0))
-        against, version = ("the loop version", train_step_per_unit) if index % 3 == 0 else ("the reference", train_step)
+        against, version = (("the loop version", train_step_per_unit) if index % 3 == 0
+                            else ("the reference", train_step))
         problems.append(((X, Y, params, learning_rate), f"{case}, vs {against}", version))
     return problems
 

@@ -396,7 +396,8 @@ def test_the_self_check_of_05_quotes_the_course_s_own_run():
 
     X, Y = datasets.noisy_xor(m=1000, noise=0.25, seed=0)
     rng = np.random.default_rng(0)  # params_demo, as the homework draws it
-    params = {"W1": rng.normal(size=(4, 2)), "b1": np.zeros((4, 1)), "W2": rng.normal(size=(1, 4)), "b2": np.zeros((1, 1))}
+    params = {"W1": rng.normal(size=(4, 2)), "b1": np.zeros((4, 1)),
+              "W2": rng.normal(size=(1, 4)), "b2": np.zeros((1, 1))}
     for _ in range(300):
         params, last_cost, _ = shallow.train_step(X, Y, params, 1.2)
     course_cost, course_accuracy = quoted_constants(HOMEWORK, ("COURSE_LAST_COST", "COURSE_ACCURACY"))
@@ -409,7 +410,7 @@ def test_the_homework_s_loop_version_loops_over_units_and_inputs_and_agrees_with
     namespace = {}
     for grade_id in ("imports", "loop_version"):
         exec(HOMEWORK_CELLS[grade_id], namespace)  # noqa: S102 (the course's own cells)
-    assert "for h in range(n_h):" in HOMEWORK_CELLS["loop_version"] and "for j in range(n_x):" in HOMEWORK_CELLS["loop_version"]
+    assert all(loop in HOMEWORK_CELLS["loop_version"] for loop in ("for h in range(n_h):", "for j in range(n_x):"))
     X, Y, params, _ = shallow.random_problem(np.random.default_rng(seed))
     new_params, step_cost, grads = namespace["train_step_loop"](X, Y, params, 0.7)
     expected_params, expected_cost, expected_grads = shallow.train_step(X, Y, params, 0.7)

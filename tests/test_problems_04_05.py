@@ -159,7 +159,8 @@ def test_the_problems_of_05_are_those_the_tests_drew():
 def test_the_step_is_compared_with_the_loop_version_where_its_case_says_so():
     for seed in (None, 501):
         for _, case, version in shallow._train_step_problems(seed):
-            assert version is (shallow.train_step_per_unit if case.endswith("vs the loop version") else shallow.train_step)
+            looped = case.endswith("vs the loop version")
+            assert version is (shallow.train_step_per_unit if looped else shallow.train_step)
 
 
 @pytest.mark.parametrize("name", [*HIDDEN, "backward_propagation_leaky_relu", "train_step_vectorized",
