@@ -1,11 +1,13 @@
 # Two commands do all the set-up on a fresh machine:
-#   make lab    the course in JupyterLab
+#   make lab    the course in JupyterLab, from your own copy in work/ (filled or updated first)
 #   make test   the whole test suite
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LAB_ARGS ?=
+# The student's own copy of notebooks/ and release/ (git-ignored): JupyterLab saves there, never into the course.
+WORK ?= work
 # JupyterLab refuses to start as root unless told to (containers and CI run as root).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_ARGS ?=
@@ -22,7 +24,8 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	@touch $@
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(ALLOW_ROOT) $(LAB_ARGS) notebooks/01_perceptron.ipynb
+	$(BIN)/python -m student.work_copy --work "$(WORK)"
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(abspath $(WORK))" $(ALLOW_ROOT) $(LAB_ARGS) "$(abspath $(WORK))/notebooks/01_perceptron_lecture.ipynb"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

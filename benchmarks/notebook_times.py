@@ -13,7 +13,7 @@ from autograder.run_notebook import execute
 
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 
-LECTURE_LIMITS = {"04_shallow_network.ipynb": 90.0}
+LECTURE_LIMITS = {"04_shallow_network_lecture.ipynb": 90.0}
 
 
 def limit(path):

@@ -1,4 +1,4 @@
-"""`make lab` starts JupyterLab serving the course (checked over HTTP, then stopped)."""
+"""`make lab` fills the student's copy and starts JupyterLab serving it (checked over HTTP, then stopped)."""
 import json
 import os
 import signal
@@ -7,6 +7,7 @@ import subprocess
 import time
 import urllib.request
 
+import nbformat
 import pytest
 
 from support import REPO_ROOT
@@ -27,10 +28,15 @@ def get(url):
 
 
 @pytest.fixture
-def lab():
+def work(tmp_path):
+    return tmp_path / "work"
+
+
+@pytest.fixture
+def lab(work):
     port = free_port()
     args = f"--no-browser --ip=127.0.0.1 --port={port} --IdentityProvider.token={TOKEN}"
-    server = subprocess.Popen(["make", "--no-print-directory", "lab", f"LAB_ARGS={args}"], cwd=REPO_ROOT,
+    server = subprocess.Popen(["make", "--no-print-directory", "lab", f"LAB_ARGS={args}", f"WORK={work}"], cwd=REPO_ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
                               env={**os.environ, "JUPYTER_RUNTIME_DIR": str(REPO_ROOT / ".venv" / "runtime")})
     base = f"http://127.0.0.1:{port}"
@@ -47,15 +53,32 @@ def lab():
             pytest.fail("JupyterLab did not answer within 90 s")
         yield base
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
 
-def test_make_lab_serves_the_course(lab):
+def names_in(lab, folder):
+    _, listing = get(f"{lab}/api/contents/{folder}")
+    return {item["name"] for item in json.loads(listing)["content"]}
+
+
+def test_make_lab_serves_the_students_copy(lab, work):
     status, page = get(f"{lab}/lab")
     assert status == 200 and b"JupyterLab" in page
-    _, listing = get(f"{lab}/api/contents/notebooks")
-    names = {item["name"] for item in json.loads(listing)["content"]}
-    assert "01_perceptron.ipynb" in names
-    _, release = get(f"{lab}/api/contents/release/01_perceptron")
-    assert "01_perceptron.ipynb" in {item["name"] for item in json.loads(release)["content"]}
+    assert names_in(lab, "") == {"notebooks", "release"}, "the copy's root holds the lectures and assignments only"
+    assert "01_perceptron_lecture.ipynb" in names_in(lab, "notebooks")
+    assert "01_perceptron.ipynb" in names_in(lab, "release/01_perceptron")
+    # JupyterLab saves into the copy, never into the course.
+    course_lecture = REPO_ROOT / "notebooks" / "01_perceptron_lecture.ipynb"
+    copied_lecture = work / "notebooks" / "01_perceptron_lecture.ipynb"
+    before = course_lecture.read_bytes()
+    content = json.loads(copied_lecture.read_text())
+    content["cells"][0]["source"] = "saved from JupyterLab"
+    request = urllib.request.Request(f"{lab}/api/contents/notebooks/01_perceptron_lecture.ipynb", method="PUT",
+                                     data=json.dumps({"type": "notebook", "content": content}).encode(),
+                                     headers={"Authorization": f"token {TOKEN}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200
+    assert nbformat.read(copied_lecture, as_version=4).cells[0].source == "saved from JupyterLab"
+    assert course_lecture.read_bytes() == before
