@@ -105,10 +105,11 @@ class ChecksFailed(AssertionError):
 
     def _render_traceback_(self):
         """The lines JupyterLab shows and nbgrader's Validate reports: the summary, then one line per diagnosis
-        (rows failing for the same reason share a line)."""
+        (rows failing for the same reason share a line; rows not computed because a call failed add nothing)."""
         names_by_diagnosis = {}
         for name, diagnosis in self.failed:
-            names_by_diagnosis.setdefault(diagnosis, []).append(name)
+            if not diagnosis.startswith(NOT_COMPUTED):
+                names_by_diagnosis.setdefault(diagnosis, {})[name] = None  # a dict: each name once, in order
         lines = [f"  - {', '.join(names)}: {diagnosis}" for diagnosis, names in names_by_diagnosis.items()]
         if len(lines) > MAX_SUMMARY_LINES:
             lines[MAX_SUMMARY_LINES:] = [f"  ... and {len(lines) - MAX_SUMMARY_LINES} more: see the table above."]

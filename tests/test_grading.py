@@ -480,3 +480,19 @@ def test_the_html_table_is_styled_inline_for_jupyterlab():
     assert "table-layout: auto" in failing
     assert "--jp-error-color1" in failing and "--jp-success-color1" not in failing
     assert "--jp-success-color1" in passing and "--jp-error-color1" not in passing
+
+
+def test_the_summary_names_a_failed_call_once_and_leaves_out_its_consequences():
+    def update_step(x, y, w, b, eta):
+        raise NotImplementedError()
+
+    check = Check("update_step")
+    for case in ("first", "second"):
+        check.function(update_step, perceptron.update_step, (np.ones((2, 1)), 1, np.zeros((2, 1)), 0.0, 0.1),
+                       outputs=("w", "b"), case=case)
+    with pytest.raises(grading.ChecksFailed) as raised:
+        check.done()
+    summary, *diagnoses = raised.value._render_traceback_()
+    assert "6 of 6 checks failed" in summary
+    assert diagnoses == [f"  - call update_step: {row(check, 'call update_step').diagnosis}"]
+    assert grading.NOT_COMPUTED in str(raised.value)  # the full message keeps every row
