@@ -529,29 +529,36 @@ def render_text(check):
 
 
 # Inline styles, because JupyterLab's own rules for output tables (right-aligned cells, fixed equal-width columns,
-# striped rows) outrank a class selector and its sanitizer drops <style> from a reopened notebook. Colours are
-# JupyterLab's theme variables (light and dark), with fallbacks for nbgrader's feedback pages.
-_PASS_COLOUR = "var(--jp-success-color1, #1a7f37)"
-_FAIL_COLOUR = "var(--jp-error-color1, #cf222e)"
-_PASS_BACKGROUND = "rgba(46, 160, 67, 0.15)"  # translucent: reads on light and dark backgrounds
-_FAIL_BACKGROUND = "var(--jp-rendermime-error-background, rgba(248, 81, 73, 0.15))"
-_TABLE_STYLE = ("table-layout: auto; margin: 0.3em 0; border-collapse: collapse; width: auto; max-width: 100%; "
-                "border-left: 4px solid {colour}; color: var(--jp-ui-font-color1, inherit)")
-_CELL_STYLE = "text-align: left; vertical-align: top; padding: 2px 8px; white-space: nowrap; background: {background}"
+# striped rows) outrank a class selector, and its sanitizer drops <style> from a notebook it does not trust.
+# Colours are JupyterLab's theme variables (light and dark); the sanitizer also drops any declaration that uses
+# var(), so each one follows a plain declaration of the same property that works on light and dark backgrounds
+# (and in nbgrader's feedback pages, which have no theme variables).
+
+
+def _themed(declaration, variable, plain):
+    """'color: {}' -> 'color: plain; color: var(variable, plain)': the theme's colour, or the plain one."""
+    return f"{declaration.format(plain)}; {declaration.format(f'var({variable}, {plain})')}"
+
+
+_PASS, _FAIL = ("--jp-success-color1", "#2ea043"), ("--jp-error-color1", "#e5534b")
+_PASS_BACKGROUND = "background: rgba(46, 160, 67, 0.15)"  # translucent: reads on light and dark backgrounds
+_FAIL_BACKGROUND = _themed("background: {}", "--jp-rendermime-error-background", "rgba(248, 81, 73, 0.15)")
+_TABLE_STYLE = "table-layout: auto; margin: 0.3em 0; border-collapse: collapse; width: auto; max-width: 100%"
+_CELL_STYLE = "text-align: left; vertical-align: top; padding: 2px 8px; white-space: nowrap"
 # The diagnosis wraps at a readable width rather than squeezing the other columns.
 _DETAIL_STYLE = "text-align: left; vertical-align: top; padding: 2px 8px; white-space: normal; min-width: 24em; " \
-                "max-width: 60em; background: {background}"
+                "max-width: 60em"
 
 
 def render_html(check):
-    """The table as HTML, for JupyterLab (its styles inline, see _TABLE_STYLE)."""
+    """The table as HTML, for JupyterLab (its styles inline, see _themed)."""
     passed = len(check.rows) - len(check.failures)
-    colour = _FAIL_COLOUR if check.failures else _PASS_COLOUR
+    colour = _FAIL if check.failures else _PASS
     verdict_of_table = "failed" if check.failures else "passed"
 
-    def row_html(cells, background, tag="td"):
+    def row_html(cells, background="", tag="td"):
         styles = [_CELL_STYLE] * (len(cells) - 1) + [_DETAIL_STYLE]
-        return "<tr>" + "".join(f'<{tag} style="{style.format(background=background)}">{cell}</{tag}>'
+        return "<tr>" + "".join(f'<{tag} style="{style}{"; " + background if background else ""}">{cell}</{tag}>'
                                 for cell, style in zip(cells, styles)) + "</tr>"
 
     rows = []
@@ -564,13 +571,12 @@ def render_html(check):
         rows.append(row_html([f"<code>{escape(row.name)}</code>", escape(row.expected_shape), escape(row.got_shape),
                               _error_text(row), verdict, detail],
                              _PASS_BACKGROUND if row.passed else _FAIL_BACKGROUND))
-    header = row_html(["check", "expected shape", "your shape", "max rel. error", "result", "what is wrong"],
-                      "transparent", tag="th")
+    header = row_html(["check", "expected shape", "your shape", "max rel. error", "result", "what is wrong"], tag="th")
     notes = "".join(f"<li>{escape(note)}</li>" for note in check.notes)
     return (f'<div class="course-check course-check-{verdict_of_table}">'
-            f'<b style="color: {colour}">{"✔" if not check.failures else "✘"} {escape(check.title)}: '
+            f'<b style="{_themed("color: {}", *colour)}">{"✔" if not check.failures else "✘"} {escape(check.title)}: '
             f"{passed} of {len(check.rows)} checks passed</b>"
-            f'<table style="{_TABLE_STYLE.format(colour=colour)}"><thead>{header}</thead>'
+            f'<table style="{_TABLE_STYLE}; {_themed("border-left: 4px solid {}", *colour)}"><thead>{header}</thead>'
             f"<tbody>{''.join(rows)}</tbody></table>"
             + (f'<ul style="margin: 0.2em 0">{notes}</ul>' if notes else "") + "</div>")
 

@@ -13,6 +13,7 @@ import signal
 import subprocess
 import time
 import urllib.request
+import uuid
 
 import nbformat
 import numpy as np
@@ -124,7 +125,8 @@ def open_notebook(context, url, path):
     """A page showing the notebook at path (relative to the copy), its kernel started; return (page, panel, console)."""
     page = context.new_page()
     console = Console(page)
-    page.goto(f"{url}/lab/tree/{path}?token={TOKEN}")
+    # A workspace of its own: restoring a shared one could bring another notebook to the front.
+    page.goto(f"{url}/lab/workspaces/{uuid.uuid4().hex}/tree/{path}?token={TOKEN}")
     page.wait_for_function(f"() => window.jupyterapp?.shell.currentWidget?.context?.path === {path!r}",
                            timeout=KERNEL_TIMEOUT_MS)
     page.evaluate("async () => { const session = jupyterapp.shell.currentWidget.sessionContext; "
