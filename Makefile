@@ -8,13 +8,15 @@ STAMP := $(VENV)/.installed
 LAB_ARGS ?=
 # The student's own copy of notebooks/ and release/ (git-ignored): JupyterLab saves there, never into the course.
 WORK ?= work
+# A local nbgrader exchange (git-ignored) for JupyterLab's Assignment List when no JupyterHub provides one.
+EXCHANGE ?= .exchange
 # JupyterLab refuses to start as root unless told to (containers and CI run as root).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_ARGS ?=
 # nbgrader runs tools such as alembic by name: the venv's bin/ comes first.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: lab test release benchmarks lock clean
+.PHONY: lab grade-me test release benchmarks lock clean
 
 # The stamp is rebuilt whenever the pinned requirements change, so a stale
 # .venv is refreshed rather than trusted.
@@ -23,9 +25,21 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
 
+# Fill or update the student's copy, then serve it. nbgrader's panels look for nbgrader_config.py in the
+# folder they serve (work/): JUPYTER_CONFIG_PATH lets them find the course's.
 lab: $(STAMP)
 	$(BIN)/python -m student.work_copy --work "$(WORK)"
+	@mkdir -p "$(EXCHANGE)"
+	COURSE_LOCAL_EXCHANGE="$(abspath $(EXCHANGE))" JUPYTER_CONFIG_PATH="$(CURDIR)$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH))" \
 	$(BIN)/jupyter lab --ServerApp.root_dir="$(abspath $(WORK))" $(ALLOW_ROOT) $(LAB_ARGS) "$(abspath $(WORK))/notebooks/01_perceptron_lecture.ipynb"
+
+# Grade your own copy as the instructor's grader would (sandboxed, hidden tests included): a line per
+# assignment and the feedback pages. ASSIGNMENTS="01_perceptron" grades only those; GRADE_ME_ARGS=--no-sandbox
+# grades without bubblewrap (your own code only).
+ASSIGNMENTS ?=
+GRADE_ME_ARGS ?=
+grade-me: $(STAMP)
+	$(BIN)/python -m student.grade_me $(ASSIGNMENTS) --work "$(WORK)" --open $(GRADE_ME_ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

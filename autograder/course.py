@@ -60,9 +60,9 @@ def nbgrader_config(root, db_url=None, source_dir=SOURCE_DIR, release_dir=None, 
         config.CourseDirectory.release_directory = str(release_dir)
     config.CourseDirectory.db_url = db_url or f"sqlite:///{Path(root) / 'gradebook.db'}"
     config.ClearSolutions.code_stub = {"python": CODE_STUB}
+    # nbgrader's Execute runs every cell of validate (JupyterLab's Validate button included) and autograde.
     config.ExecutePreprocessor.timeout = limits.cell_timeout
     config.Execute.timeout = limits.cell_timeout
-    config.Validator.timeout = limits.cell_timeout
     # Once the last cell has run the kernel has nothing left to save: a graceful exit only
     # costs a second of waiting per notebook.
     config.Execute.shutdown_kernel = "immediate"

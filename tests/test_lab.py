@@ -21,9 +21,9 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def get(url):
-    request = urllib.request.Request(url, headers={"Authorization": f"token {TOKEN}"})
-    with urllib.request.urlopen(request, timeout=5) as response:
+def get(url, method="GET", data=None, timeout=5):
+    request = urllib.request.Request(url, method=method, data=data, headers={"Authorization": f"token {TOKEN}"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
         return response.status, response.read()
 
 
@@ -33,10 +33,11 @@ def work(tmp_path):
 
 
 @pytest.fixture
-def lab(work):
+def lab(work, tmp_path):
     port = free_port()
     args = f"--no-browser --ip=127.0.0.1 --port={port} --IdentityProvider.token={TOKEN}"
-    server = subprocess.Popen(["make", "--no-print-directory", "lab", f"LAB_ARGS={args}", f"WORK={work}"], cwd=REPO_ROOT,
+    server = subprocess.Popen(["make", "--no-print-directory", "lab", f"LAB_ARGS={args}", f"WORK={work}",
+                               f"EXCHANGE={tmp_path / 'exchange'}"], cwd=REPO_ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
                               env={**os.environ, "JUPYTER_RUNTIME_DIR": str(REPO_ROOT / ".venv" / "runtime")})
     base = f"http://127.0.0.1:{port}"
@@ -82,3 +83,18 @@ def test_make_lab_serves_the_students_copy(lab, work):
         assert response.status == 200
     assert nbformat.read(copied_lecture, as_version=4).cells[0].source == "saved from JupyterLab"
     assert course_lecture.read_bytes() == before
+
+
+def test_nbgraders_assignment_list_and_course_list_answer_without_error(lab):
+    for endpoint in ("assignments?course_id=nn-first-principles", "courses", "formgraders"):
+        status, body = get(f"{lab}/{endpoint}")
+        answer = json.loads(body)
+        assert status == 200 and answer["success"], f"/{endpoint}: {answer.get('value')}"
+
+
+def test_validate_button_checks_the_students_copy(lab, work):
+    path = "release/01_perceptron/01_perceptron.ipynb"
+    _, body = get(f"{lab}/assignments/validate", method="POST", data=json.dumps({"path": path}).encode(), timeout=120)
+    answer = json.loads(body)
+    assert answer["success"], answer.get("value")
+    assert answer["value"]["failed"], "the untouched assignment passed a test cell"
