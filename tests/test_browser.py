@@ -90,7 +90,8 @@ def lab(tmp_path_factory):
             f"--LabApp.user_settings_dir={settings} --LabApp.workspaces_dir={scratch / 'workspaces'} "
             "--LabApp.expose_app_in_browser=True")
     env = {**os.environ, **{f"JUPYTER_{kind}_DIR": str(scratch / kind.lower()) for kind in ("RUNTIME", "DATA", "CONFIG")}}
-    server = subprocess.Popen(["make", "--no-print-directory", "lab", f"LAB_ARGS={args}", f"WORK={work}"],
+    server = subprocess.Popen(["make", "--no-print-directory", "lab", f"LAB_ARGS={args}", f"WORK={work}",
+                               f"EXCHANGE={scratch / 'exchange'}"],
                               cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               start_new_session=True)
     url = f"http://127.0.0.1:{port}"
