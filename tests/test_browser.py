@@ -270,8 +270,14 @@ def theme_colour(page, variable):
         const colour = getComputedStyle(probe).color; probe.remove(); return colour; }""", variable)
 
 
-def assert_table(page, output, data, failure):
-    """The table in the page says what the toolkit computed, styled for JupyterLab."""
+def rgb(colour):
+    """'rgb(46, 160, 67)' or 'rgba(...)' -> (46, 160, 67)."""
+    return tuple(float(part) for part in colour[colour.index("(") + 1:-1].split(",")[:3])
+
+
+def assert_table(page, output, data, failure, trusted=True):
+    """The table in the page says what the toolkit computed, styled for JupyterLab: with the theme's colours,
+    or, in a notebook JupyterLab does not trust (its sanitizer drops var()), with plain red and green."""
     text = output.text_content()
     passed = sum(row["passed"] for row in data["rows"])
     assert f"{data['title']}: {passed} of {len(data['rows'])} checks passed" in text
@@ -282,7 +288,10 @@ def assert_table(page, output, data, failure):
     cells = output.locator("table td")
     assert {computed(cells.nth(index), "text-align") for index in range(cells.count())} == {"left"}
     title_colour = computed(output.locator("b").first, "color")
-    assert title_colour == theme_colour(page, "--jp-error-color1" if failure else "--jp-success-color1")
+    red, green, blue = rgb(title_colour)
+    assert (red > max(green, blue)) if failure else (green > max(red, blue)), f"title colour {title_colour}"
+    if trusted:
+        assert title_colour == theme_colour(page, "--jp-error-color1" if failure else "--jp-success-color1")
     if failure is None:
         assert output.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
         assert "checks failed" not in text
@@ -327,6 +336,18 @@ def test_assignment_01_feedback_and_validate(chromium, lab):
     assert "Test predict" in report and "Test net_input" not in report, "Validate lists the failing test cells only"
     assert "Traceback" not in report and "helpers/grading.py" not in report
     dialog.get_by_role("button", name="Ok").click()
+
+    # The same notebook as a file JupyterLab did not save (not signed, so not trusted): the same tables.
+    saved = nbformat.read(path, as_version=4)
+    saved.metadata["edited_elsewhere"] = True  # another notebook's signature: one JupyterLab has never seen
+    nbformat.write(saved, path.with_name("unsigned.ipynb"))
+    unsigned_page, unsigned, _ = open_notebook(context, url, path.with_name("unsigned.ipynb").relative_to(work).as_posix())
+    assert unsigned_page.evaluate("() => jupyterapp.shell.currentWidget.content.widgets"
+                                  ".filter(cell => cell.model.type === 'code').every(cell => !cell.model.trusted)")
+    for graded, data, failure in (("net_input", right, right_failure), ("predict", wrong, wrong_failure)):
+        assert_table(unsigned_page, unsigned.locator(".jp-Cell").nth(index_of[f"{graded}_tests"]).locator(".jp-OutputArea"),
+                     data, failure, trusted=False)
+    unsigned_page.close()
 
     # The same tables in the dark theme: readable text, passing still green, failing still red.
     page.evaluate("() => jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Dark'})")
