@@ -358,7 +358,10 @@ def run_test_cell(executor, source, namespace, sources, timeout):
     except Exception as error:  # the cell's verdict (ChecksFailed) or its own failure: only name and message
         outputs.flush_stdout()
         # The verdict's short summary, as the student's kernel shows it (grading.ChecksFailed._render_traceback_).
-        lines = error._render_traceback_() if isinstance(error, grading.ChecksFailed) else [f"{type(error).__name__}: {error}"]
+        if isinstance(error, grading.ChecksFailed):
+            lines = error._render_traceback_()
+        else:
+            lines = [f"{type(error).__name__}: {error}"]
         outputs.append(NotebookNode(output_type="error", ename=type(error).__name__, evalue=str(error),
                                     traceback=lines))
     finally:

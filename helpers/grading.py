@@ -2,7 +2,8 @@
 
 A test cell builds one Check, runs every comparison, then calls done(), which
 shows a single table (HTML in JupyterLab, plain text in nbgrader's feedback)
-and raises one AssertionError that sums up what failed:
+and raises one AssertionError (ChecksFailed) that sums up what failed, shown
+under the table as a short summary rather than a traceback:
 
     with Check("update_step") as check:
         check.function(update_step, perceptron.update_step, (x, y, w, b, 0.1),
@@ -574,8 +575,8 @@ def render_html(check):
     header = row_html(["check", "expected shape", "your shape", "max rel. error", "result", "what is wrong"], tag="th")
     notes = "".join(f"<li>{escape(note)}</li>" for note in check.notes)
     return (f'<div class="course-check course-check-{verdict_of_table}">'
-            f'<b style="{_themed("color: {}", *colour)}">{"✔" if not check.failures else "✘"} {escape(check.title)}: '
-            f"{passed} of {len(check.rows)} checks passed</b>"
+            f'<b style="{_themed("color: {}", *colour)}">{"✘" if check.failures else "✔"} '
+            f"{escape(check.title)}: {passed} of {len(check.rows)} checks passed</b>"
             f'<table style="{_TABLE_STYLE}; {_themed("border-left: 4px solid {}", *colour)}"><thead>{header}</thead>'
             f"<tbody>{''.join(rows)}</tbody></table>"
             + (f'<ul style="margin: 0.2em 0">{notes}</ul>' if notes else "") + "</div>")

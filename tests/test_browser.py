@@ -19,6 +19,7 @@ import nbformat
 import numpy as np
 import pytest
 
+from autograder import submissions
 from helpers import assignments, grading
 from support import EXAMPLES_DIR, REPO_ROOT
 from test_lab import TOKEN, free_port
@@ -88,8 +89,9 @@ def lab(tmp_path_factory):
     port = free_port()
     args = (f"--no-browser --ip=127.0.0.1 --port={port} --IdentityProvider.token={TOKEN} "
             f"--LabApp.user_settings_dir={settings} --LabApp.workspaces_dir={scratch / 'workspaces'} "
-            "--LabApp.expose_app_in_browser=True")
-    env = {**os.environ, **{f"JUPYTER_{kind}_DIR": str(scratch / kind.lower()) for kind in ("RUNTIME", "DATA", "CONFIG")}}
+            "--LabApp.expose_app_in_browser=True")  # window.jupyterapp: which notebook is in front, its kernel
+    jupyter_dirs = {f"JUPYTER_{kind}_DIR": str(scratch / kind.lower()) for kind in ("RUNTIME", "DATA", "CONFIG")}
+    env = {**os.environ, **jupyter_dirs}
     server = subprocess.Popen(["make", "--no-print-directory", "lab", f"LAB_ARGS={args}", f"WORK={work}",
                                f"EXCHANGE={scratch / 'exchange'}"],
                               cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -193,25 +195,25 @@ def lecture_path(work):
 
 def check_slider_redraws_the_figure(page, panel, notebook, name):
     """The lecture's slider renders; moving it one step redraws the figure under it. Raises AssertionError if not."""
+    from playwright.sync_api import TimeoutError as WaitTimedOut
+
     (index,) = code_cell_indices(notebook, "widgets.interact(")
     cell = panel.locator(".jp-Cell").nth(index)
     slider, figure = cell.locator(".widget-slider .noUi-handle"), cell.locator(".widget-output img")
-    from playwright.sync_api import TimeoutError as WaitTimedOut
-
     try:
         slider.wait_for(timeout=RENDER_TIMEOUT_MS)
         figure.wait_for(timeout=RENDER_TIMEOUT_MS)
     except WaitTimedOut as error:
         raise AssertionError(f"the slider or its figure did not render in the browser: {error}") from None
     before = figure.get_attribute("src")
-    screenshot(cell, f"{name}_before.png")
+    screenshot(cell.locator(".jp-Cell-outputWrapper"), f"{name}_before.png")  # the slider and its figure
     slider.focus()
     page.keyboard.press("ArrowRight")
     page.wait_for_function("([panel, index, before]) => { const image = document.querySelectorAll(`#${panel} .jp-Cell`)"
                            "[index].querySelector('.widget-output img'); return image && image.src !== before; }",
                            arg=[panel.get_attribute("id"), index, before], timeout=RENDER_TIMEOUT_MS)
     assert cell.locator(".widget-readout").text_content().strip() == "1"
-    screenshot(cell, f"{name}_after.png")
+    screenshot(cell.locator(".jp-Cell-outputWrapper"), f"{name}_after.png")
 
 
 def test_lecture_01_runs_and_its_slider_redraws_the_figure(chromium, lab):
@@ -304,8 +306,6 @@ def test_assignment_01_feedback_and_validate(chromium, lab):
     url, work = lab
     path = work / "release" / "01_perceptron" / "01_perceptron.ipynb"
     notebook = nbformat.read(path, as_version=4)
-    from autograder import submissions
-
     answers = submissions.read_fixture(FIXTURE)
     index_of = {cell.metadata.get("nbgrader", {}).get("grade_id"): index for index, cell in enumerate(notebook.cells)}
     context = chromium.new_context(viewport={"width": 1400, "height": 1100})
@@ -318,7 +318,7 @@ def test_assignment_01_feedback_and_validate(chromium, lab):
         outputs[graded] = run_cell(page, panel, index_of[f"{graded}_tests"]).locator(".jp-OutputArea")
     right, right_failure = expected_check("net_input", answers["net_input"])
     wrong, wrong_failure = expected_check("predict", answers["net_input"] + "\n" + answers["predict"])
-    assert right_failure is None and wrong_failure is not None, f"{FIXTURE.name} no longer has a right and a wrong answer"
+    assert right_failure is None and wrong_failure is not None, f"{FIXTURE.name} lost its right or its wrong answer"
     assert_table(page, outputs["net_input"], right, right_failure)
     assert_table(page, outputs["predict"], wrong, wrong_failure)
     screenshot(panel.locator(".jp-Cell").nth(index_of["net_input_tests"]), "assignment01_test_passing.png")
@@ -340,13 +340,15 @@ def test_assignment_01_feedback_and_validate(chromium, lab):
     # The same notebook as a file JupyterLab did not save (not signed, so not trusted): the same tables.
     saved = nbformat.read(path, as_version=4)
     saved.metadata["edited_elsewhere"] = True  # another notebook's signature: one JupyterLab has never seen
-    nbformat.write(saved, path.with_name("unsigned.ipynb"))
-    unsigned_page, unsigned, _ = open_notebook(context, url, path.with_name("unsigned.ipynb").relative_to(work).as_posix())
+    unsigned_path = path.with_name("unsigned.ipynb")
+    nbformat.write(saved, unsigned_path)
+    unsigned_page, unsigned, unsigned_console = open_notebook(context, url, unsigned_path.relative_to(work).as_posix())
     assert unsigned_page.evaluate("() => jupyterapp.shell.currentWidget.content.widgets"
                                   ".filter(cell => cell.model.type === 'code').every(cell => !cell.model.trusted)")
     for graded, data, failure in (("net_input", right, right_failure), ("predict", wrong, wrong_failure)):
-        assert_table(unsigned_page, unsigned.locator(".jp-Cell").nth(index_of[f"{graded}_tests"]).locator(".jp-OutputArea"),
-                     data, failure, trusted=False)
+        output = unsigned.locator(".jp-Cell").nth(index_of[f"{graded}_tests"]).locator(".jp-OutputArea")
+        assert_table(unsigned_page, output, data, failure, trusted=False)
+    assert unsigned_console == [], "JavaScript errors in the page"
     unsigned_page.close()
 
     # The same tables in the dark theme: readable text, passing still green, failing still red.

@@ -455,7 +455,8 @@ def test_a_failing_cell_raises_an_assertion_error_summed_up_in_a_few_lines():
     summary, *diagnoses = raised.value._render_traceback_()
     assert "update_step: 3 of 4 checks failed." in summary and "✘" in summary
     # One line for the three rows that fail for the same reason, and no frame of the toolkit.
-    assert len(diagnoses) == 1 and diagnoses[0].startswith("  - w [case 0], w [case 1], w [case 2]: the sign is flipped")
+    assert len(diagnoses) == 1
+    assert diagnoses[0].startswith("  - w [case 0], w [case 1], w [case 2]: the sign is flipped")
     assert not any("Traceback" in line or "helpers/" in line for line in [summary, *diagnoses])
 
 
