@@ -160,13 +160,15 @@ def run_all(page, panel):
 
 
 def run_cell(page, panel, index):
-    """Select cell index, run it with Ctrl+Enter and wait until it has run."""
+    """Select cell index, run it with Ctrl+Enter and wait until it has run (a new execution count)."""
     cell = panel.locator(".jp-Cell").nth(index)
+    before = cell.locator(".jp-InputArea-prompt").text_content().strip()
     cell.locator(".jp-InputPrompt").click()
     page.keyboard.press("Control+Enter")
-    page.wait_for_function("([panel, index]) => /^\\[\\d+\\]:$/.test(document.querySelectorAll(`#${panel} .jp-Cell`)"
-                           "[index].querySelector('.jp-InputArea-prompt').textContent.trim())",
-                           arg=[panel.get_attribute("id"), index], timeout=KERNEL_TIMEOUT_MS)
+    page.wait_for_function("([panel, index, before]) => { const prompt = document.querySelectorAll(`#${panel} .jp-Cell`)"
+                           "[index].querySelector('.jp-InputArea-prompt').textContent.trim(); "
+                           "return prompt !== before && /^\\[\\d+\\]:$/.test(prompt); }",
+                           arg=[panel.get_attribute("id"), index, before], timeout=KERNEL_TIMEOUT_MS)
     return cell
 
 
