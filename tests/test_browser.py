@@ -29,7 +29,7 @@ CHROMIUM_NAMES = ("chromium", "chromium-browser")
 SCREENSHOTS = REPO_ROOT / "build" / "screenshots"
 KERNEL_TIMEOUT_MS = 120_000   # a kernel may start slowly on a loaded machine: wait on the condition, generously
 RUN_ALL_TIMEOUT_MS = 180_000
-RENDER_TIMEOUT_MS = 20_000    # a widget is drawn as soon as its cell has run; longer means it never will be
+RENDER_TIMEOUT_MS = 20_000    # the front end draws a widget as soon as its cell has run; longer means it never will
 # The ipywidgets front end (the JupyterLab extension that draws sliders), blocked to break the widgets on purpose.
 WIDGETS_EXTENSION_URLS = "**/lab/extensions/@jupyter-widgets/**"
 # Two answers of examples/submissions/01_perceptron/two_mistakes.py: net_input is right, predict is wrong.
@@ -213,7 +213,7 @@ def check_slider_redraws_the_figure(page, panel, notebook, name):
     page.keyboard.press("ArrowRight")
     page.wait_for_function("([panel, index, before]) => { const image = document.querySelectorAll(`#${panel} .jp-Cell`)"
                            "[index].querySelector('.widget-output img'); return image && image.src !== before; }",
-                           arg=[panel.get_attribute("id"), index, before], timeout=RENDER_TIMEOUT_MS)
+                           arg=[panel.get_attribute("id"), index, before], timeout=KERNEL_TIMEOUT_MS)  # a redraw
     assert cell.locator(".widget-readout").text_content().strip() == "1"
     screenshot(cell.locator(".jp-Cell-outputWrapper"), f"{name}_after.png")
 
