@@ -2,7 +2,8 @@
 
 A test cell builds one Check, runs every comparison, then calls done(), which
 shows a single table (HTML in JupyterLab, plain text in nbgrader's feedback)
-and raises one AssertionError that sums up what failed:
+and raises one AssertionError (ChecksFailed) that sums up what failed, shown
+under the table as a short summary rather than a traceback:
 
     with Check("update_step") as check:
         check.function(update_step, perceptron.update_step, (x, y, w, b, 0.1),
@@ -40,6 +41,7 @@ PREVIEW_EDGE_ITEMS = 3
 PREVIEW_PRECISION = 4
 # At most this many differing entries are listed by position when no pattern explains them.
 MAX_LISTED_ENTRIES = 4
+MAX_SUMMARY_LINES = 6  # diagnoses under a failing table; the table itself has them all
 NOT_COMPUTED = "not computed (see the failed call above)."
 # A numeric answer to a question is right within this (the questions ask for 3 or 4 significant digits).
 ANSWER_RTOL = 1e-3
@@ -108,6 +110,28 @@ class Row:
     @property
     def case(self):
         return self.name[len(self.output) + 2:-1] if " [" in self.name else ""
+
+
+class ChecksFailed(AssertionError):
+    """A test cell's failed checks: an error for nbgrader (the cell scores 0), shown under the table as a short
+    summary, without a traceback into the toolkit (IPython calls _render_traceback_ instead of printing one)."""
+
+    def __init__(self, summary, failed=()):
+        """summary: one line; failed: (row name, diagnosis) of every failing row."""
+        self.summary, self.failed = summary, list(failed)
+        super().__init__("\n".join([summary, *(f"  - {name}: {diagnosis}" for name, diagnosis in self.failed)]))
+
+    def _render_traceback_(self):
+        """The lines JupyterLab shows and nbgrader's Validate reports: the summary, then one line per diagnosis
+        (rows failing for the same reason share a line; rows not computed because a call failed add nothing)."""
+        names_by_diagnosis = {}
+        for name, diagnosis in self.failed:
+            if not diagnosis.startswith(NOT_COMPUTED):
+                names_by_diagnosis.setdefault(diagnosis, {})[name] = None  # a dict: each name once, in order
+        lines = [f"  - {', '.join(names)}: {diagnosis}" for diagnosis, names in names_by_diagnosis.items()]
+        if len(lines) > MAX_SUMMARY_LINES:
+            lines[MAX_SUMMARY_LINES:] = [f"  ... and {len(lines) - MAX_SUMMARY_LINES} more: see the table above."]
+        return [f"\x1b[1;31m✘ {self.summary}\x1b[0m", *lines]
 
 
 @dataclass
@@ -322,12 +346,11 @@ class Check:
         return [row for row in self.rows if not row.passed]
 
     def done(self):
-        """Show the table, then raise one AssertionError if any check failed."""
+        """Show the table, then raise one ChecksFailed (an AssertionError) if any check failed."""
         _show(self)
         if self.failures:
-            lines = [f"{self.title}: {len(self.failures)} of {len(self.rows)} checks failed."]
-            lines += [f"  - {row.name}: {row.diagnosis}" for row in self.failures]
-            raise AssertionError("\n".join(lines))
+            raise ChecksFailed(f"{self.title}: {len(self.failures)} of {len(self.rows)} checks failed.",
+                               [(row.name, row.diagnosis) for row in self.failures])
 
     def points(self, weights):
         """Show the table and return the points earned, for nbgrader's partial credit.
@@ -638,33 +661,62 @@ def render_text(check):
     return "\n".join(lines)
 
 
-# JupyterLab right-aligns table cells by default; diagnoses read better left-aligned.
-_TABLE_CSS = ".course-check th, .course-check td {text-align: left; vertical-align: top; padding: 2px 8px;}"
+# Inline styles, because JupyterLab's own rules for output tables (right-aligned cells, fixed equal-width columns,
+# striped rows) outrank a class selector, and its sanitizer drops <style> from a notebook it does not trust.
+# Colours are JupyterLab's theme variables (light and dark); the sanitizer also drops any declaration that uses
+# var(), so each one follows a plain declaration of the same property that works on light and dark backgrounds
+# (and in nbgrader's feedback pages, which have no theme variables).
+
+
+def _themed(declaration, variable, plain):
+    """'color: {}' -> 'color: plain; color: var(variable, plain)': the theme's colour, or the plain one."""
+    return f"{declaration.format(plain)}; {declaration.format(f'var({variable}, {plain})')}"
+
+
+_PASS, _FAIL = ("--jp-success-color1", "#2ea043"), ("--jp-error-color1", "#e5534b")
+_PASS_BACKGROUND = "background: rgba(46, 160, 67, 0.15)"  # translucent: reads on light and dark backgrounds
+_FAIL_BACKGROUND = _themed("background: {}", "--jp-rendermime-error-background", "rgba(248, 81, 73, 0.15)")
+_TABLE_STYLE = "table-layout: auto; margin: 0.3em 0; border-collapse: collapse; width: auto; max-width: 100%"
+_CELL_STYLE = "text-align: left; vertical-align: top; padding: 2px 8px; white-space: nowrap"
+# The diagnosis wraps at a readable width rather than squeezing the other columns.
+_DETAIL_STYLE = "text-align: left; vertical-align: top; padding: 2px 8px; white-space: normal; min-width: 24em; " \
+                "max-width: 60em"
 
 
 def render_html(check):
-    """The table as HTML, for JupyterLab."""
+    """The table as HTML, for JupyterLab (its styles inline, see _themed)."""
     passed = len(check.rows) - len(check.failures)
-    colour = "#1a7f37" if not check.failures else "#cf222e"
-    cells = []
+    colour = _FAIL if check.failures else _PASS
+    verdict_of_table = "failed" if check.failures else "passed"
+
+    def row_html(cells, background="", tag="td"):
+        styles = [_CELL_STYLE] * (len(cells) - 1) + [_DETAIL_STYLE]
+        return "<tr>" + "".join(f'<{tag} style="{style}{"; " + background if background else ""}">{cell}</{tag}>'
+                                for cell, style in zip(cells, styles)) + "</tr>"
+
+    rows = []
     for row in check.rows:
         verdict = "✔ ok" if row.passed else "✘ FAIL"
         detail = escape(row.diagnosis)
         if not row.passed and row.expected_preview:
-            detail += "".join(f"<br><small>{label}</small><pre style=\"margin:0\">{escape(preview)}</pre>"
+            detail += "".join(f"<br><small>{label}</small><pre style=\"margin: 0; text-align: left\">"
+                              f"{escape(preview)}</pre>"
                               for label, preview in (("expected", row.expected_preview), ("yours", row.got_preview))
                               if preview)
-        style = "" if row.passed else ' style="background:#ffebe9"'
-        cells.append(f"<tr{style}><td><code>{escape(row.name)}</code></td><td>{escape(row.expected_shape)}</td>"
-                     f"<td>{escape(row.got_shape)}</td><td>{_error_text(row)}</td>"
-                     f'<td style="white-space:nowrap">{verdict}</td><td>{detail}</td></tr>')
+        rows.append(row_html([f"<code>{escape(row.name)}</code>", escape(row.expected_shape), escape(row.got_shape),
+                              _error_text(row), verdict, detail],
+                             _PASS_BACKGROUND if row.passed else _FAIL_BACKGROUND))
+    header = row_html(["check", "expected shape", "your shape", "rel. error", "result", "what is wrong"], tag="th")
     notes = "".join(f"<li>{escape(note)}</li>" for note in check.notes)
-    return (f'<div><b style="color:{colour}">{escape(check.title)}: {passed} of {len(check.rows)} checks passed</b>'
-            f"<style>{_TABLE_CSS}</style><table class=\"course-check\"><thead><tr><th>check</th><th>expected shape</th>"
-            "<th>your shape</th><th>rel. error</th><th>result</th><th>what is wrong</th></tr></thead>"
-            f"<tbody>{''.join(cells)}</tbody></table>"
-            + (f"<ul>{notes}</ul>" if notes else "")
-            + (f"<p><small>{escape(legend(check))}</small></p>" if legend(check) else "") + "</div>")
+    explained = legend(check)
+    return (f'<div class="course-check course-check-{verdict_of_table}">'
+            f'<b style="{_themed("color: {}", *colour)}">{"✘" if check.failures else "✔"} '
+            f"{escape(check.title)}: {passed} of {len(check.rows)} checks passed</b>"
+            f'<table style="{_TABLE_STYLE}; {_themed("border-left: 4px solid {}", *colour)}"><thead>{header}</thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>"
+            + (f'<ul style="margin: 0.2em 0">{notes}</ul>' if notes else "")
+            + (f'<p style="margin: 0.2em 0; text-align: left"><small>{escape(explained)}</small></p>'
+               if explained else "") + "</div>")
 
 
 def _mistake_key(row):

@@ -589,3 +589,71 @@ def test_the_hidden_test_does_not_repeat_the_visible_form_check():
     check.answer("raw_sizes", "b", choices=("a", "b", "c"))
     check.answer("raw_sizes", "b", expected="b", choices=("a", "b", "c"))
     assert [r.name for r in check.rows] == ["raw_sizes is one of a, b, c", "raw_sizes"]
+
+
+# -- a failing cell, as JupyterLab and nbgrader show it --------------------------------
+
+
+def failed_check(num_rows):
+    check = Check("update_step")
+    for index in range(num_rows):
+        check.compare(f"w [case {index}]", np.array([1.0, 2.0]) * (index + 1), -np.array([1.0, 2.0]) * (index + 1))
+    check.compare("b", 1.0, 1.0)
+    return check
+
+
+def test_a_failing_cell_raises_an_assertion_error_summed_up_in_a_few_lines():
+    with pytest.raises(grading.ChecksFailed) as raised:
+        failed_check(3).done()
+    assert isinstance(raised.value, AssertionError)  # nbgrader and pytest see a failed assertion
+    summary, *diagnoses = raised.value._render_traceback_()
+    assert "update_step: 3 of 4 checks failed." in summary and "✘" in summary
+    # One line for the three rows that fail for the same reason, and no frame of the toolkit.
+    assert len(diagnoses) == 1
+    assert diagnoses[0].startswith("  - w [case 0], w [case 1], w [case 2]: the sign is flipped")
+    assert not any("Traceback" in line or "helpers/" in line for line in [summary, *diagnoses])
+
+
+def test_a_long_summary_is_cut_and_points_at_the_table():
+    check = Check("many")
+    for index in range(grading.MAX_SUMMARY_LINES + 3):
+        check.require(f"rule {index}", False, f"broken rule {index}")
+    with pytest.raises(grading.ChecksFailed) as raised:
+        check.done()
+    lines = raised.value._render_traceback_()
+    assert len(lines) == 1 + grading.MAX_SUMMARY_LINES + 1
+    assert lines[-1] == "  ... and 3 more: see the table above."
+    assert all(f"broken rule {index}" in str(raised.value) for index in range(grading.MAX_SUMMARY_LINES + 3))
+
+
+def test_the_html_table_is_styled_inline_for_jupyterlab():
+    """JupyterLab's rules right-align output tables and fix equal column widths; its sanitizer drops <style>."""
+    failing, passing = grading.render_html(failed_check(1)), grading.render_html(Check("ok"))
+    assert "<style" not in failing
+    cells = re.findall(r"<t[dh] style=\"([^\"]*)\"", failing)
+    assert cells and all("text-align: left" in style for style in cells)
+    assert "table-layout: auto" in failing
+    assert "--jp-error-color1" in failing and "--jp-success-color1" not in failing
+    assert "--jp-success-color1" in passing and "--jp-error-color1" not in passing
+    # JupyterLab's sanitizer drops declarations that use var(): a plain one of the same property comes first.
+    for style in re.findall(r"style=\"([^\"]*)\"", failing + passing):
+        declarations = [declaration.split(":", 1) for declaration in style.split("; ")]
+        for index, (name, value) in enumerate(declarations):
+            if "var(" in value:
+                assert any(other == name and "var(" not in plain for other, plain in declarations[:index]), style
+
+
+def test_the_summary_names_a_failed_call_once_and_leaves_out_its_consequences():
+    def update_step(x, y, w, b, eta):
+        raise NotImplementedError()
+
+    check = Check("update_step")
+    for case in ("first", "second"):
+        check.function(update_step, perceptron.update_step, (np.ones((2, 1)), 1, np.zeros((2, 1)), 0.0, 0.1),
+                       outputs=("w", "b"), case=case)
+    with pytest.raises(grading.ChecksFailed) as raised:
+        check.done()
+    summary, *diagnoses = raised.value._render_traceback_()
+    assert "6 of 6 checks failed" in summary
+    assert diagnoses == [f"  - call update_step: {row(check, 'call update_step').diagnosis}"]
+    assert grading.NOT_COMPUTED in str(raised.value)  # the full message keeps every row
