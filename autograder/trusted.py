@@ -30,7 +30,7 @@ from pathlib import Path
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.notebooknode import NotebookNode
 
-from helpers import agent, place
+from helpers import agent, grading, place
 
 AGENT_SOURCE = Path(agent.__file__).read_text()
 # Runs the agent in a namespace of its own: nothing is added to the student's.
@@ -355,10 +355,15 @@ def run_test_cell(executor, source, namespace, sources, timeout):
         outputs.flush_stdout()
     except KernelLost as lost:
         raise lost.error from None
-    except Exception as error:  # the cell's verdict (AssertionError) or its own failure: only name and message
+    except Exception as error:  # the cell's verdict (ChecksFailed) or its own failure: only name and message
         outputs.flush_stdout()
+        # The verdict's short summary, as the student's kernel shows it (grading.ChecksFailed._render_traceback_).
+        if isinstance(error, grading.ChecksFailed):
+            lines = error._render_traceback_()
+        else:
+            lines = [f"{type(error).__name__}: {error}"]
         outputs.append(NotebookNode(output_type="error", ename=type(error).__name__, evalue=str(error),
-                                    traceback=[f"{type(error).__name__}: {error}"]))
+                                    traceback=lines))
     finally:
         for session in sessions:
             try:

@@ -19,7 +19,8 @@ SOURCE_DIR = Path(__file__).resolve().parent.parent / "source"
 TARGET_SECONDS = 1.0
 # Test cells whose job is to train a network, or to run many training steps against a clock.
 TRAINS = {("04_shallow_network", "fit_tests"), ("04_shallow_network", "xor_accuracy_tests"),
-          ("05_vectorization", "same_boundary_tests"), ("05_vectorization", "speed_tests")}
+          ("05_vectorization", "same_boundary_tests"), ("05_vectorization", "speed_tests"),
+          ("05_vectorization", "per_example_speed_tests")}
 
 
 def _seconds(cell):

@@ -76,9 +76,14 @@ SHALLOW_NETWORK = {
                                 shallow.update_parameters_mistakes),
     "fit": Graded(shallow.fit, ("params", "costs"), shallow.fit_problems),
     "predict": Graded(shallow.predict, ("Y_hat",), shallow.predict_problems, mistakes.shallow_predict),
+    "backward_propagation_leaky_relu": Graded(shallow.backward_leaky_relu, ("grads",),
+                                              shallow.backward_leaky_relu_problems,
+                                              shallow.backward_leaky_relu_mistakes),
 }
 # -- 05_vectorization ------------------------------------------------------------------------------------
 VECTORIZATION = {
+    "train_step_per_example": Graded(shallow.train_step_per_example, shallow.STEP_OUTPUTS, shallow.train_step_problems,
+                                     mistakes.shallow_train_step),
     "train_step_vectorized": Graded(shallow.train_step, shallow.STEP_OUTPUTS, shallow.train_step_problems,
                                     mistakes.shallow_train_step),
 }

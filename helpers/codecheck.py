@@ -119,6 +119,25 @@ def _in_notebook(function):
     return getattr(function, "remote", False) or getattr(function, "__module__", None) == "__main__"
 
 
+def loops_in(function, follow_calls=True):
+    """([(where, what kind of loop, the line's text)], '') for every loop function runs, or ([], why the code
+    cannot be checked). A notebook's function is read from the cells the kernel ran (helpers/notebook_loops.py),
+    everything it calls included; any other function from its own source file."""
+    if _in_notebook(function):
+        loops, reason = notebook_loops.loop_report(getattr(function, "__name__", repr(function)),
+                                                   place.current().sources())
+        return loops, f"{reason}." if reason else ""
+    try:
+        return find_loops(function, follow_calls=follow_calls), ""
+    except SourceUnavailable as error:
+        return [], str(error)
+
+
+def line_label(line):
+    """'line 12', or a notebook's 'cell 3, line 4' as it is."""
+    return line if isinstance(line, str) else f"line {line}"
+
+
 def loop_message(function, follow_calls=True):
     """'' if function has no Python loop; otherwise a sentence that names the lines to rewrite.
 
@@ -126,18 +145,13 @@ def loop_message(function, follow_calls=True):
     calls included; any other function from its own source file.
     """
     name = getattr(function, "__name__", repr(function))
-    if _in_notebook(function):
-        loops, reason = notebook_loops.loop_report(name, place.current().sources())
-        if reason:
-            return f"{reason}."
-    else:
-        try:
-            loops = find_loops(function, follow_calls=follow_calls)
-        except SourceUnavailable as error:
-            return str(error)
+    loops, reason = loops_in(function, follow_calls=follow_calls)
+    if reason:
+        return reason
     if not loops:
         return ""
-    named = "; ".join(f"{description} at {_at(line)}: `{text}`" for line, description, text in loops[:MAX_NAMED_LINES])
+    named = "; ".join(f"{description} at {line_label(line)}: `{text}`"
+                      for line, description, text in loops[:MAX_NAMED_LINES])
     more = len(loops) - MAX_NAMED_LINES
     extra = f"; and {more} more" if more > 0 else ""
     if len(loops) == 1:
@@ -145,10 +159,6 @@ def loop_message(function, follow_calls=True):
                 "(matrix products, sums over an axis, broadcasting).")
     return (f"`{name}` still runs {len(loops)} Python loops: {named}{extra}. Replace them with NumPy operations "
             "on whole arrays (matrix products, sums over an axis, broadcasting).")
-
-
-def _at(line):
-    return line if isinstance(line, str) else f"line {line}"
 
 
 def _batch_seconds(function, fresh_args, calls):

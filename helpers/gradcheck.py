@@ -36,6 +36,20 @@ def relative_error(a, b):
     return float(np.max(np.abs(a - b) / denominator, initial=0.0))
 
 
+def error_relative_to_largest(a, b):
+    """max |a - b| / max(|a|, |b|) over all entries: the largest difference, relative to the largest entry.
+
+    The one measure of the grading tables: 0 for the same values, about 1e-16 for the same formula
+    computed another way, about 1e-9 between a right gradient and its central difference (whose small
+    absolute error would look large next to tiny entries under an entry-by-entry measure), and of order 1
+    for a wrong formula.
+    """
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    largest = max(float(np.max(np.abs(a), initial=0.0)), float(np.max(np.abs(b), initial=0.0)))
+    return float(np.max(np.abs(a - b), initial=0.0)) / max(largest, 1e-12)
+
+
 def norm_relative_error(a, b):
     """||a - b|| / (||a|| + ||b||): the measure for central differences, whose small absolute
     error would look large next to tiny entries under the elementwise measure."""

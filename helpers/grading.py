@@ -2,15 +2,18 @@
 
 A test cell builds one Check, runs every comparison, then calls done(), which
 shows a single table (HTML in JupyterLab, plain text in nbgrader's feedback)
-and raises one AssertionError that sums up what failed:
+and raises one AssertionError (ChecksFailed) that sums up what failed, shown
+under the table as a short summary rather than a traceback:
 
     with Check("update_step") as check:
         check.function(update_step, perceptron.update_step, (x, y, w, b, 0.1),
                        outputs=("w", "b"))
 
 Each row of the table is one output or gradient, by name: expected shape, the
-student's shape, the max relative error and a pass/fail verdict. A failing row
-says which common mistake the student's answer matches, when it matches one.
+student's shape, the relative error (one measure for every row, defined in the
+table's legend) and a pass/fail verdict. A failing row says which common mistake
+the student's answer matches, when it matches one, and otherwise where the values
+differ and by what pattern (a row, a column, a sign, a constant factor...).
 Nothing is trusted from the student's objects: types and shapes are checked
 before values, and values are compared as plain float64 arrays, never with ==.
 Warnings and stderr output from the student's code are captured and shown as
@@ -25,15 +28,29 @@ from html import escape
 import numpy as np
 
 from helpers import agent, place
-from helpers.gradcheck import norm_relative_error, numerical_gradient, relative_error
+from helpers.gradcheck import error_relative_to_largest, numerical_gradient
 
 DEFAULT_RTOL = 1e-6
-# A central difference agrees with a right gradient to ~1e-9 (norm-relative) in
+# A central difference agrees with a right gradient to ~1e-9 on the same measure in
 # float64; 1e-6 leaves room for badly scaled costs and still catches any real mistake.
 GRADCHECK_RTOL = 1e-6
-MAX_PREVIEW_SIZE = 6
+# Arrays in a diagnosis are printed in their shape, rounded; larger ones show their first and last
+# PREVIEW_EDGE_ITEMS entries along each axis.
+PREVIEW_THRESHOLD = 24
+PREVIEW_EDGE_ITEMS = 3
+PREVIEW_PRECISION = 4
+# At most this many differing entries are listed by position when no pattern explains them.
+MAX_LISTED_ENTRIES = 4
+MAX_SUMMARY_LINES = 6  # diagnoses under a failing table; the table itself has them all
 NOT_COMPUTED = "not computed (see the failed call above)."
-UNDIAGNOSED = "wrong values."
+# A numeric answer to a question is right within this (the questions ask for 3 or 4 significant digits).
+ANSWER_RTOL = 1e-3
+GRADCHECK_SUFFIX = " vs central difference"
+LEGEND = ("rel. error = max |yours - expected| / max |entry|: the largest difference between one of your "
+          "entries and the expected one, divided by the largest entry (in absolute value) of either; a row "
+          "passes when it is at most {tolerances}.")
+LEGEND_GRADCHECK = (" A row \"vs central difference\" measures the same thing against (J(θ + ε) - J(θ - ε)) / 2ε, "
+                    "the slope of the cost computed entry by entry, which is within about 1e-9 of a right gradient.")
 # The table as data, beside its HTML and text, for the report (autograder/report.py) and the problems list.
 RESULT_MIMETYPE = "application/vnd.nn-course.check+json"
 # Dict outputs whose keys name themselves (W1, dW1): their rows are named by the key alone.
@@ -67,6 +84,8 @@ class Row:
     got_preview: str = ""
     lost: bool = False  # failed for a reason outside the student's answer (the grader could not read something)
     raised: str = ""    # for a failed call: the exception's class name
+    undiagnosed: bool = False  # wrong values that match no known mistake: the diagnosis only says where they differ
+    tolerance: float | None = None  # the largest rel. error that passes, for rows compared by value
 
     @property
     def kind(self):
@@ -79,7 +98,7 @@ class Row:
             return "consequence"
         if "is not implemented yet" in self.diagnosis:
             return "not_implemented"
-        if self.diagnosis == UNDIAGNOSED:
+        if self.undiagnosed:
             return "undiagnosed"
         return "mistake"
 
@@ -91,6 +110,28 @@ class Row:
     @property
     def case(self):
         return self.name[len(self.output) + 2:-1] if " [" in self.name else ""
+
+
+class ChecksFailed(AssertionError):
+    """A test cell's failed checks: an error for nbgrader (the cell scores 0), shown under the table as a short
+    summary, without a traceback into the toolkit (IPython calls _render_traceback_ instead of printing one)."""
+
+    def __init__(self, summary, failed=()):
+        """summary: one line; failed: (row name, diagnosis) of every failing row."""
+        self.summary, self.failed = summary, list(failed)
+        super().__init__("\n".join([summary, *(f"  - {name}: {diagnosis}" for name, diagnosis in self.failed)]))
+
+    def _render_traceback_(self):
+        """The lines JupyterLab shows and nbgrader's Validate reports: the summary, then one line per diagnosis
+        (rows failing for the same reason share a line; rows not computed because a call failed add nothing)."""
+        names_by_diagnosis = {}
+        for name, diagnosis in self.failed:
+            if not diagnosis.startswith(NOT_COMPUTED):
+                names_by_diagnosis.setdefault(diagnosis, {})[name] = None  # a dict: each name once, in order
+        lines = [f"  - {', '.join(names)}: {diagnosis}" for diagnosis, names in names_by_diagnosis.items()]
+        if len(lines) > MAX_SUMMARY_LINES:
+            lines[MAX_SUMMARY_LINES:] = [f"  ... and {len(lines) - MAX_SUMMARY_LINES} more: see the table above."]
+        return [f"\x1b[1;31m✘ {self.summary}\x1b[0m", *lines]
 
 
 @dataclass
@@ -176,11 +217,12 @@ class Check:
 
     # -- comparisons ---------------------------------------------------------------
 
-    def compare(self, name, got, expected, mistakes=None, m=None, rtol=None, measure=relative_error):
+    def compare(self, name, got, expected, mistakes=None, m=None, rtol=None):
         """Compare one value with the reference; mistakes maps a diagnosis to the wrong value it produces."""
         rtol = self.rtol if rtol is None else rtol
         expected_array = np.asarray(expected, dtype=np.float64)
-        row = Row(name=name, expected_shape=_shape_text(expected_array), expected_preview=_preview(expected_array))
+        row = Row(name=name, expected_shape=_shape_text(expected_array), expected_preview=_preview(expected_array),
+                  tolerance=rtol)
         self.rows.append(row)
         if isinstance(got, _Missing):
             row.got_shape = "-"
@@ -203,10 +245,12 @@ class Check:
             row.diagnosis = (_match_mistake(got_array, mistakes, rtol)
                              or "contains nan or inf: look for log(0), division by zero or an overflowing exp.")
             return False
-        row.error = measure(got_array, expected_array)
+        row.error = error_relative_to_largest(got_array, expected_array)
         row.passed = row.error <= rtol
         if not row.passed:
-            row.diagnosis = _diagnose(got_array, expected_array, mistakes, m, rtol) or UNDIAGNOSED
+            row.diagnosis = _diagnose(got_array, expected_array, mistakes, m, rtol)
+            if not row.diagnosis:
+                row.diagnosis, row.undiagnosed = _describe_difference(got_array, expected_array, rtol), True
         return row.passed
 
     def function(self, student, reference, args, outputs=("result",), using=None, mistakes=None, m=None, case=""):
@@ -255,16 +299,40 @@ class Check:
     def gradient(self, name, got, cost, parameter, m=None, mistakes=None):
         """Check a gradient against a central difference of cost() with respect to parameter (changed in place)."""
         numeric = numerical_gradient(cost, parameter)
-        return self.compare(f"{name} vs central difference", got, numeric, mistakes=mistakes, m=m,
-                            rtol=GRADCHECK_RTOL, measure=norm_relative_error)
+        return self.compare(name + GRADCHECK_SUFFIX, got, numeric, mistakes=mistakes, m=m, rtol=GRADCHECK_RTOL)
 
     def gradient_of(self, name, got, cost_of, value, m=None, mistakes=None):
         """Check a gradient against a central difference of cost_of(value) around value, an array or a number
         (a number's gradient is a number); value itself is not changed."""
         point = np.array(value, dtype=np.float64)
         numeric = numerical_gradient(lambda: cost_of(point if point.ndim else float(point)), point)
-        return self.compare(f"{name} vs central difference", got, numeric, mistakes=mistakes, m=m,
-                            rtol=GRADCHECK_RTOL, measure=norm_relative_error)
+        return self.compare(name + GRADCHECK_SUFFIX, got, numeric, mistakes=mistakes, m=m, rtol=GRADCHECK_RTOL)
+
+    def answer(self, name, got, expected=None, choices=None, rtol=ANSWER_RTOL):
+        """A check-your-understanding answer: a number (right within rtol) or one of choices (a letter).
+
+        Without expected only the form is checked (a number, or one of the choices), which is what a visible
+        test may show before the hand-in; the hidden test passes expected.
+        """
+        if choices is not None:
+            given = got.strip().lower() if isinstance(got, str) else None
+            if not self._require_once(f"{name} is one of {', '.join(choices)}", given in [c.lower() for c in choices],
+                                      f"got {_short_repr(got)}: answer with one of the letters "
+                                      f"{', '.join(repr(c) for c in choices)}, as a string."):
+                return False
+            return expected is None or self.require(
+                name, given == expected.lower(),
+                f"you chose {given!r}, the answer is {expected!r}: the cell under the question shows why.")
+        is_number = isinstance(got, (numbers.Real, np.integer, np.floating)) and not isinstance(got, (bool, np.bool_))
+        if not self._require_once(f"{name} is a number", is_number and bool(np.isfinite(float(got))),
+                                  f"got {_short_repr(got)}: answer with a number, e.g. {name} = 0.5."):
+            return False
+        return expected is None or self.compare(name, float(got), expected, rtol=rtol)
+
+    def _require_once(self, name, condition, diagnosis):
+        """require(), unless a row of that name is already in the table (the visible test checked the form)."""
+        earlier = next((row for row in self.rows if row.name == name), None)
+        return earlier.passed if earlier else self.require(name, condition, diagnosis)
 
     def require(self, name, condition, diagnosis):
         """A yes/no check that is not a comparison of values (e.g. 'the loop stops')."""
@@ -278,12 +346,11 @@ class Check:
         return [row for row in self.rows if not row.passed]
 
     def done(self):
-        """Show the table, then raise one AssertionError if any check failed."""
+        """Show the table, then raise one ChecksFailed (an AssertionError) if any check failed."""
         _show(self)
         if self.failures:
-            lines = [f"{self.title}: {len(self.failures)} of {len(self.rows)} checks failed."]
-            lines += [f"  - {row.name}: {row.diagnosis}" for row in self.failures]
-            raise AssertionError("\n".join(lines))
+            raise ChecksFailed(f"{self.title}: {len(self.failures)} of {len(self.rows)} checks failed.",
+                               [(row.name, row.diagnosis) for row in self.failures])
 
     def points(self, weights):
         """Show the table and return the points earned, for nbgrader's partial credit.
@@ -347,6 +414,11 @@ def _as_number_array(got, expected):
     return got.astype(np.float64), None
 
 
+def _short_repr(value):
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def _shape_text(array):
     return "scalar" if array.shape == () else str(array.shape)
 
@@ -361,9 +433,17 @@ def _shape_advice(got, expected):
 
 
 def _preview(array):
-    if array.size > MAX_PREVIEW_SIZE:
-        return ""
-    return np.array2string(np.asarray(array, dtype=np.float64).ravel(), precision=4, separator=", ")
+    """The array in its shape, rounded, and cut to its first and last entries along each axis when large."""
+    return _format_values(np.asarray(array, dtype=np.float64))
+
+
+def _format_values(values):
+    return np.array2string(values, precision=PREVIEW_PRECISION, separator=", ", suppress_small=True,
+                           threshold=PREVIEW_THRESHOLD, edgeitems=PREVIEW_EDGE_ITEMS, max_line_width=100)
+
+
+def _format_number(value):
+    return np.format_float_positional(float(value), precision=PREVIEW_PRECISION, trim="-")
 
 
 # -- diagnoses ------------------------------------------------------------------------
@@ -375,7 +455,7 @@ def _close(got, value, rtol):
         return False
     if not (np.all(np.isfinite(got)) and np.all(np.isfinite(value))):
         return bool(np.array_equal(got, value, equal_nan=True))
-    return relative_error(got, value) <= rtol
+    return error_relative_to_largest(got, value) <= rtol
 
 
 def _match_mistake(got, mistakes, rtol):
@@ -422,6 +502,63 @@ def _constant_ratio(got, expected):
     if np.allclose(ratios, ratios.flat[0], rtol=1e-6) and not np.isclose(ratios.flat[0], 1.0):
         return float(ratios.flat[0])
     return None
+
+
+def _describe_difference(got, expected, rtol):
+    """For wrong values that match no known mistake: which entries differ, and by what pattern."""
+    largest = max(float(np.max(np.abs(got))), float(np.max(np.abs(expected))), 1e-12)
+    if got.size == 1:
+        return (f"wrong value: {_format_number(got.item())} where {_format_number(expected.item())} is expected"
+                + (", with the sign flipped" if abs(got.item() + expected.item()) <= rtol * largest else "") + ".")
+    wrong = np.abs(got - expected) > rtol * largest
+    where, listed = _where(wrong)
+    if listed:
+        where += " (" + "; ".join(f"{_position(index)}: {_format_number(got[index])} where "
+                                  f"{_format_number(expected[index])} is expected" for index in listed) \
+            + ("; ..." if np.count_nonzero(wrong) > len(listed) else "") + ")"
+    return f"wrong values {where}{_pattern(got[wrong], expected[wrong], rtol * largest)}."
+
+
+def _where(wrong):
+    """Say where the True entries of wrong are ('in every entry', 'in row 1 only', ...) and which to list."""
+    positions = [tuple(int(i) for i in index) for index in np.argwhere(wrong)]
+    if wrong.all():
+        return "in every entry", []
+    if wrong.ndim == 2:
+        rows, columns = np.flatnonzero(wrong.any(axis=1)), np.flatnonzero(wrong.any(axis=0))
+        if wrong[rows].all():
+            return f"in {'all of ' if wrong.shape[1] > 1 else ''}{_numbered('row', rows)} and nowhere else", []
+        if wrong[:, columns].all():
+            return f"in {'all of ' if wrong.shape[0] > 1 else ''}{_numbered('column', columns)} and nowhere else", []
+    return f"in {len(positions)} of {wrong.size} entries", positions[:MAX_LISTED_ENTRIES]
+
+
+def _numbered(word, indices):
+    listed = ", ".join(str(int(i)) for i in indices[:MAX_LISTED_ENTRIES]) + (", ..." if len(indices) > MAX_LISTED_ENTRIES else "")
+    return f"{word}{'s' if len(indices) > 1 else ''} {listed} (counted from 0)"
+
+
+def _position(index):
+    return f"[{', '.join(str(i) for i in index)}]"
+
+
+def _pattern(got, expected, tolerance):
+    """The pattern of the differing entries: a flipped sign, zeros, a constant factor or shift, or none."""
+    if np.all(np.abs(got + expected) <= tolerance):
+        return ", with the sign flipped"
+    if np.all(np.abs(got) <= tolerance):
+        return ", where yours are 0"
+    if got.size < 2:
+        return ""
+    if np.all(np.abs(expected) > tolerance):
+        ratios = got / expected
+        if np.all(np.abs(ratios - ratios[0]) <= 1e-6 * max(1.0, abs(ratios[0]))):
+            return f", where yours are all {_format_number(ratios[0])} times the expected values"
+    shifts = got - expected
+    if np.all(np.abs(shifts - shifts[0]) <= tolerance):
+        return f", where yours are all shifted by {_format_number(shifts[0])}"
+    return (", with no common pattern (not a flipped sign, a constant factor or a constant shift): "
+            "recheck the formula for those entries")
 
 
 def _in_group(row_name, group):
@@ -488,10 +625,24 @@ def _error_text(row):
     return "" if row.error is None else f"{row.error:.2e}"
 
 
+def legend(check):
+    """What the rel. error column means, with the tolerances of this table's rows; '' when no row has one."""
+    tolerances = sorted({row.tolerance for row in check.rows if row.tolerance is not None})
+    if not tolerances:
+        return ""
+    text = LEGEND.format(tolerances=" or ".join(f"{tolerance:g}" for tolerance in tolerances))
+    return text + (LEGEND_GRADCHECK if any(GRADCHECK_SUFFIX in row.name for row in check.rows) else "")
+
+
+def _indented(text, indent):
+    """A multi-line preview under its label: the lines after the first start at indent."""
+    return text.replace("\n", "\n" + " " * indent)
+
+
 def render_text(check):
     """The table as plain text, readable in nbgrader's feedback."""
     passed = len(check.rows) - len(check.failures)
-    header = ("check", "expected shape", "your shape", "max rel. error", "result")
+    header = ("check", "expected shape", "your shape", "rel. error", "result")
     body = [(row.name, row.expected_shape, row.got_shape, _error_text(row), "ok" if row.passed else "FAIL")
             for row in check.rows]
     widths = [max(len(line[i]) for line in [header, *body]) for i in range(len(header))]
@@ -501,36 +652,71 @@ def render_text(check):
     for row in check.failures:
         lines.append(f"FAIL {row.name}: {row.diagnosis}")
         if row.expected_preview:
-            lines.append(f"     expected {row.expected_preview}" + (f", got {row.got_preview}" if row.got_preview else ""))
+            lines.append(f"     expected {_indented(row.expected_preview, 14)}")
+        if row.got_preview:
+            lines.append(f"     yours    {_indented(row.got_preview, 14)}")
     lines += [f"note: {note}" for note in check.notes]
+    if legend(check):
+        lines.append(legend(check))
     return "\n".join(lines)
 
 
-# JupyterLab right-aligns table cells by default; diagnoses read better left-aligned.
-_TABLE_CSS = ".course-check th, .course-check td {text-align: left; vertical-align: top; padding: 2px 8px;}"
+# Inline styles, because JupyterLab's own rules for output tables (right-aligned cells, fixed equal-width columns,
+# striped rows) outrank a class selector, and its sanitizer drops <style> from a notebook it does not trust.
+# Colours are JupyterLab's theme variables (light and dark); the sanitizer also drops any declaration that uses
+# var(), so each one follows a plain declaration of the same property that works on light and dark backgrounds
+# (and in nbgrader's feedback pages, which have no theme variables).
+
+
+def _themed(declaration, variable, plain):
+    """'color: {}' -> 'color: plain; color: var(variable, plain)': the theme's colour, or the plain one."""
+    return f"{declaration.format(plain)}; {declaration.format(f'var({variable}, {plain})')}"
+
+
+_PASS, _FAIL = ("--jp-success-color1", "#2ea043"), ("--jp-error-color1", "#e5534b")
+_PASS_BACKGROUND = "background: rgba(46, 160, 67, 0.15)"  # translucent: reads on light and dark backgrounds
+_FAIL_BACKGROUND = _themed("background: {}", "--jp-rendermime-error-background", "rgba(248, 81, 73, 0.15)")
+_TABLE_STYLE = "table-layout: auto; margin: 0.3em 0; border-collapse: collapse; width: auto; max-width: 100%"
+_CELL_STYLE = "text-align: left; vertical-align: top; padding: 2px 8px; white-space: nowrap"
+# The diagnosis wraps at a readable width rather than squeezing the other columns.
+_DETAIL_STYLE = "text-align: left; vertical-align: top; padding: 2px 8px; white-space: normal; min-width: 24em; " \
+                "max-width: 60em"
 
 
 def render_html(check):
-    """The table as HTML, for JupyterLab."""
+    """The table as HTML, for JupyterLab (its styles inline, see _themed)."""
     passed = len(check.rows) - len(check.failures)
-    colour = "#1a7f37" if not check.failures else "#cf222e"
-    cells = []
+    colour = _FAIL if check.failures else _PASS
+    verdict_of_table = "failed" if check.failures else "passed"
+
+    def row_html(cells, background="", tag="td"):
+        styles = [_CELL_STYLE] * (len(cells) - 1) + [_DETAIL_STYLE]
+        return "<tr>" + "".join(f'<{tag} style="{style}{"; " + background if background else ""}">{cell}</{tag}>'
+                                for cell, style in zip(cells, styles)) + "</tr>"
+
+    rows = []
     for row in check.rows:
         verdict = "✔ ok" if row.passed else "✘ FAIL"
         detail = escape(row.diagnosis)
         if not row.passed and row.expected_preview:
-            detail += f"<br><small>expected {escape(row.expected_preview)}" + (
-                f", got {escape(row.got_preview)}" if row.got_preview else "") + "</small>"
-        style = "" if row.passed else ' style="background:#ffebe9"'
-        cells.append(f"<tr{style}><td><code>{escape(row.name)}</code></td><td>{escape(row.expected_shape)}</td>"
-                     f"<td>{escape(row.got_shape)}</td><td>{_error_text(row)}</td>"
-                     f'<td style="white-space:nowrap">{verdict}</td><td>{detail}</td></tr>')
+            detail += "".join(f"<br><small>{label}</small><pre style=\"margin: 0; text-align: left\">"
+                              f"{escape(preview)}</pre>"
+                              for label, preview in (("expected", row.expected_preview), ("yours", row.got_preview))
+                              if preview)
+        rows.append(row_html([f"<code>{escape(row.name)}</code>", escape(row.expected_shape), escape(row.got_shape),
+                              _error_text(row), verdict, detail],
+                             _PASS_BACKGROUND if row.passed else _FAIL_BACKGROUND))
+    header = row_html(["check", "expected shape", "your shape", "rel. error", "result", "what is wrong"], tag="th")
     notes = "".join(f"<li>{escape(note)}</li>" for note in check.notes)
-    return (f'<div><b style="color:{colour}">{escape(check.title)}: {passed} of {len(check.rows)} checks passed</b>'
-            f"<style>{_TABLE_CSS}</style><table class=\"course-check\"><thead><tr><th>check</th><th>expected shape</th>"
-            "<th>your shape</th><th>max rel. error</th><th>result</th><th>what is wrong</th></tr></thead>"
-            f"<tbody>{''.join(cells)}</tbody></table>"
-            + (f"<ul>{notes}</ul>" if notes else "") + "</div>")
+    explained = legend(check)
+    return (f'<div class="course-check course-check-{verdict_of_table}">'
+            f'<b style="{_themed("color: {}", *colour)}">{"✘" if check.failures else "✔"} '
+            f"{escape(check.title)}: {passed} of {len(check.rows)} checks passed</b>"
+            f'<table style="{_TABLE_STYLE}; {_themed("border-left: 4px solid {}", *colour)}"><thead>{header}</thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>"
+            + (f'<ul style="margin: 0.2em 0">{notes}</ul>' if notes else "")
+            + (f'<p style="margin: 0.2em 0; text-align: left"><small>{escape(explained)}</small></p>'
+               if explained else "") + "</div>")
 
 
 def _mistake_key(row):
@@ -546,8 +732,10 @@ def as_data(check):
             "rows": [{"name": row.name, "output": row.output, "case": row.case, "expected_shape": row.expected_shape,
                       "shape": row.got_shape,
                       "error": row.error if row.error is None or np.isfinite(row.error) else None, "passed": row.passed, "kind": row.kind,
-                      "diagnosis": row.diagnosis, "mistake_key": _mistake_key(row), "raised": row.raised}
+                      "diagnosis": row.diagnosis, "mistake_key": _mistake_key(row), "raised": row.raised,
+                      "tolerance": row.tolerance}
                      for row in check.rows],
+            "legend": legend(check),
             "notes": [{"text": note, "kind": check.note_kinds.get(note, "note")} for note in check.notes]}
 
 

@@ -238,11 +238,15 @@ def check_gradients(check, student, seed=None, **draw):
     graded = check.graded
     for (X, Y, w, b), case in graded.problems(seed, **draw):
         m = X.shape[1]
+        known = graded.mistakes(X, Y, w, b)
         dw, db = check.function(student, graded.reference, (X, Y, w, b), outputs=graded.outputs, case=case, m=m,
-                                mistakes=graded.mistakes(X, Y, w, b))
+                                mistakes=known)
         suffix = f" [{case}]" if case else ""
-        check.gradient_of("dw" + suffix, dw, lambda w_: cost(forward(X, w_, b), Y), w, m=m)
-        check.gradient_of("db" + suffix, db, lambda b_: cost(forward(X, w, b_), Y), b, m=m)
+        # the same diagnoses beside the central differences as beside the course's gradients
+        check.gradient_of("dw" + suffix, dw, lambda w_: cost(forward(X, w_, b), Y), w, m=m,
+                          mistakes={diagnosis: value[0] for diagnosis, value in known.items()})
+        check.gradient_of("db" + suffix, db, lambda b_: cost(forward(X, w, b_), Y), b, m=m,
+                          mistakes={diagnosis: value[1] for diagnosis, value in known.items()})
 
 
 def check_no_loop(check, student):

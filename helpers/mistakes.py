@@ -17,9 +17,9 @@ import numpy as np
 
 from helpers import adaline, logistic, perceptron, preprocessing, shallow
 from helpers.activations import sigmoid, unit_step
-from helpers.gradcheck import relative_error
+from helpers.gradcheck import error_relative_to_largest
 
-# The grader's default tolerance: anything closer to the reference than this
+# The grader's default tolerance, on the grader's measure: anything closer to the reference than this
 # would be graded correct, so it cannot serve as a recognisable mistake.
 DISTINCT_RTOL = 1e-6
 
@@ -36,12 +36,32 @@ def _differs(value, reference):
     if not (np.all(np.isfinite(value)) and np.all(np.isfinite(reference))):
         # a nan or inf answer (log(0), overflow) is a mistake of its own
         return not np.array_equal(value, reference, equal_nan=True)
-    return relative_error(value, reference) > DISTINCT_RTOL
+    return error_relative_to_largest(value, reference) > DISTINCT_RTOL
 
 
 def _only_distinct(variants, reference):
     """Keep the variants that differ from the reference answer."""
     return {diagnosis: value for diagnosis, value in variants.items() if _differs(value, reference)}
+
+
+def _each_gradient_averaged_wrongly(right, m, names=None):
+    """One variant per gradient that lacks the 1/m, and one per gradient divided by m twice, each naming its
+    gradient alone: a student who forgot the 1/m in dW1 and db1 only is told about dW1 and db1 only.
+
+    right is a dict of gradients by name, or a tuple of them named by names.
+    """
+    names = tuple(right) if isinstance(right, dict) else names
+    values = dict(zip(names, right.values() if isinstance(right, dict) else right))
+    variants = {}
+    for name in names:
+        for factor, message in (
+                (m, f"{name} is m times too large: the 1/m average over the examples is missing from {name}; "
+                    f"divide {name} by m."),
+                (1 / m, f"{name} is m times too small: {name} is averaged twice. Divide by m once, after summing "
+                        "over the examples.")):
+            changed = {**values, name: factor * values[name]}
+            variants[message] = changed if isinstance(right, dict) else tuple(changed[key] for key in names)
+    return variants
 
 
 def shallow_backward(params, cache, X, Y):
@@ -60,12 +80,7 @@ def shallow_backward(params, cache, X, Y):
         "dZ1 uses 1 - Z1**2: the derivative of tanh is 1 - tanh(Z1)**2, "
         "so use the activation, 1 - A1**2.":
             shallow.gradients_from_dZ(X, A1, back_through_W2 * (1 - Z1 ** 2), dZ2),
-        "m times too large: the 1/m average over the examples is missing "
-        "(divide dW1, db1, dW2 and db2 by m).":
-            {name: m * grad for name, grad in right.items()},
-        "m times too small: the gradients are averaged twice. Divide by m once, "
-        "after summing over the examples.":
-            {name: grad / m for name, grad in right.items()},
+        **_each_gradient_averaged_wrongly(right, m),
         "the sign is flipped: dZ2 must be A2 - Y, not Y - A2.":
             {name: -grad for name, grad in right.items()},
         "dW1 is transposed, shape (n_x, n_h) instead of (n_h, n_x): "
@@ -207,11 +222,7 @@ def logistic_gradients(X, Y, w, b):
     dZ = logistic.forward(X, w, b) - Y
     dZ_from_Z = Z - Y
     variants = {
-        "m times too large: the 1/m average over the examples is missing (divide dw and db by m).":
-            (m * dw, m * db),
-        "m times too small: the gradients are averaged twice. Divide by m once, "
-        "after summing over the examples.":
-            (dw / m, db / m),
+        **_each_gradient_averaged_wrongly(right, m, names=("dw", "db")),
         "the sign is flipped: dz must be a - y (A - Y), not y - a.":
             (-dw, -db),
         "dw is transposed, shape (1, n_x) instead of (n_x, 1): "

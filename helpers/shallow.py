@@ -31,6 +31,11 @@ before it recovers (0.5 is smooth but needs about twice the iterations).
 Assignment 4 therefore grades 5 hidden units trained on 2000 points: from any
 seed 0-4 they reach at least 95.1% on 10,000 held-out points.
 
+Assignment 4 also grades the backward pass of the same network with leaky ReLU hidden units
+(forward_leaky_relu, backward_leaky_relu). Homework 5 goes from the lecture notes' loops over
+examples, hidden units and inputs (train_step_per_unit) through one loop over the examples
+(train_step_per_example) to no loop at all (train_step).
+
 The lecture notes' XOR run starts instead from N(0, 1) weights *and* biases
 (scale=1.0, bias_scale=1.0): 3 tanh units, learning rate 1.0, 100 epochs, a cost
 from about 1.17 down to about 0.30. Their start was not seeded; NOTES_XOR_START_SEED
@@ -166,6 +171,57 @@ def train_step_loop(X, Y, params, learning_rate):
     _, cache = forward_loop(X, params)
     grads = backward_loop(params, cache, X, Y)
     return update_parameters(params, grads, learning_rate), cost_from_logits(cache["Z2"], Y), grads
+
+
+def train_step_per_unit(X, Y, params, learning_rate):
+    """The lecture notes' training step: loops over the examples, the hidden units and the inputs, forward and
+    backward; returns (new_params, cost, grads), the same as train_step. One output unit."""
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    (n_h, n_x), m = W1.shape, X.shape[1]
+    total = 0.0
+    dW1, db1, dW2, db2 = np.zeros((n_h, n_x)), np.zeros((n_h, 1)), np.zeros((1, n_h)), np.zeros((1, 1))
+    for i in range(m):
+        a1 = np.zeros(n_h)
+        z2 = b2[0, 0]
+        for h in range(n_h):
+            z1 = b1[h, 0]
+            for j in range(n_x):
+                z1 += W1[h, j] * X[j, i]
+            a1[h] = np.tanh(z1)
+            z2 += W2[0, h] * a1[h]
+        total += cost_from_logits(np.array([[z2]]), Y[:, [i]])
+        dz2 = sigmoid(z2) - Y[0, i]
+        db2[0, 0] += dz2
+        for h in range(n_h):
+            dW2[0, h] += dz2 * a1[h]
+            dz1 = W2[0, h] * dz2 * (1 - a1[h] ** 2)
+            db1[h, 0] += dz1
+            for j in range(n_x):
+                dW1[h, j] += dz1 * X[j, i]
+    grads = {"dW1": dW1 / m, "db1": db1 / m, "dW2": dW2 / m, "db2": db2 / m}
+    return update_parameters(params, grads, learning_rate), float(total / m), grads
+
+
+def train_step_per_example(X, Y, params, learning_rate):
+    """Stage 1 of assignment 5: one loop, over the examples; each example's units and inputs as vectors
+    (np.outer for the weight gradients); returns (new_params, cost, grads)."""
+    W1, b1, W2, b2 = params["W1"], params["b1"][:, 0], params["W2"][0], params["b2"][0, 0]
+    m = X.shape[1]
+    total = 0.0
+    dW1, db1, dW2, db2 = np.zeros_like(W1), np.zeros_like(b1), np.zeros_like(W2), 0.0
+    for i in range(m):
+        x, y = X[:, i], Y[0, i]
+        a1 = np.tanh(W1 @ x + b1)
+        z2 = W2 @ a1 + b2
+        total += cost_from_logits(np.array([[z2]]), np.array([[y]]))
+        dz2 = sigmoid(z2) - y
+        dz1 = W2 * dz2 * (1 - a1 ** 2)
+        dW2 += dz2 * a1
+        db2 += dz2
+        dW1 += np.outer(dz1, x)
+        db1 += dz1
+    grads = {"dW1": dW1 / m, "db1": db1[:, None] / m, "dW2": dW2[None, :] / m, "db2": np.array([[db2 / m]])}
+    return update_parameters(params, grads, learning_rate), float(total / m), grads
 
 
 def fit(X, Y, num_hiddens, learning_rate=1.2, num_iterations=3000, seed=0, record_every=100,
@@ -321,12 +377,13 @@ def _train_step_problems(seed=None, count=6):
     """[(args, case, the course's version the step is compared with)] for assignment 5's training step."""
     if seed is None:
         X, Y, params = example_problem(m=4)
-        return [((X, Y, params, 0.5), "example, vs the loop version", train_step_loop)]
+        return [((X, Y, params, 0.5), "example, vs the loop version", train_step_per_unit)]
     rng, problems = np.random.default_rng(seed), []
     for index in range(count):
         X, Y, params, case = random_problem(rng, max_hiddens=8, max_examples=39)
         learning_rate = float(rng.uniform(0.01, 2.0))
-        against, version = ("the loop version", train_step_loop) if index % 3 == 0 else ("the reference", train_step)
+        against, version = (("the loop version", train_step_per_unit) if index % 3 == 0
+                            else ("the reference", train_step))
         problems.append(((X, Y, params, learning_rate), f"{case}, vs {against}", version))
     return problems
 
@@ -383,18 +440,7 @@ def cost_cases(check, compute_cost, seed=None):
 
 def backward_cases(check, backward_propagation, seed=None):
     """Each gradient against the course's and against a central difference of the course's cost, with m."""
-    graded = check.graded
-    for (params, cache, X, Y), case in _problems(graded, seed):
-        expected = graded.reference(params, cache, X, Y)
-        variants = {diagnosis: variant for diagnosis, (variant,) in graded.mistakes(params, cache, X, Y).items()}
-        (grads,) = check.call(backward_propagation, params, cache, X, Y)
-        for name in expected:
-            got = grads.get(name) if isinstance(grads, dict) else grads
-            label = f"{name} [{case}]" if case else name
-            wrong = {diagnosis: value[name] for diagnosis, value in variants.items()}
-            check.compare(label, got, expected[name], mistakes=wrong, m=X.shape[1])
-            check.gradient(label, got, lambda: cost(forward(X, params)[0], Y), params[name[1:]],
-                           mistakes=wrong, m=X.shape[1])
+    _gradient_cases(check, backward_propagation, seed, forward)
 
 
 def check_xor_accuracy(check, fit, predict):
@@ -451,8 +497,8 @@ SPEED_EXAMPLES, MIN_SPEEDUP = 10_000, 20
 
 
 def check_speed(check, train_step_vectorized):
-    """Assignment 5 (c): at least MIN_SPEEDUP times faster than the course's train_step_loop on SPEED_EXAMPLES
-    examples, both timed here, each call on fresh inputs."""
+    """Assignment 5 (c): at least MIN_SPEEDUP times faster than the homework's loop version (train_step_per_unit)
+    on SPEED_EXAMPLES examples, both timed here, each call on fresh inputs."""
     from helpers import datasets
 
     X, Y = datasets.noisy_xor(m=SPEED_EXAMPLES, noise=0.25, seed=6)
@@ -472,7 +518,7 @@ def check_speed(check, train_step_vectorized):
         return (rng.normal(size=X.shape), rng.integers(0, 2, size=Y.shape),
                 initialize_parameters(2, 4, 1, seed=int(rng.integers(1000)), scale=1.0), 1.2)
 
-    speedup = codecheck.speedup(train_step_loop, train_step_vectorized, fresh_problem)
+    speedup = codecheck.speedup(train_step_per_unit, train_step_vectorized, fresh_problem)
     print(f"on {X.shape[1]} examples your step is {speedup:.0f} times faster than the loop version")
     check.require(f"at least {MIN_SPEEDUP} times faster", speedup >= MIN_SPEEDUP,
                   f"less than {MIN_SPEEDUP} times faster (the line above says how much). Look for work done once "
@@ -480,7 +526,7 @@ def check_speed(check, train_step_vectorized):
 
 
 def check_same_boundary(check, train_step_vectorized, num_steps=200):
-    """Assignment 5 (d): num_steps steps of the student's step from the same start as the course's loop version
+    """Assignment 5 (d): num_steps steps of the student's step from the same start as the homework's loop version
     reach the same parameters, and the same class on a grid over noisy XOR (up to rounding at the boundary)."""
     from helpers import datasets
 
@@ -492,7 +538,7 @@ def check_same_boundary(check, train_step_vectorized, num_steps=200):
         return
     looped = trained = start
     for _ in range(num_steps):
-        looped, _, _ = train_step_loop(X, Y, looped, 1.2)
+        looped, _, _ = train_step_per_unit(X, Y, looped, 1.2)
     for _ in range(num_steps):
         trained, _, _ = check.call(train_step_vectorized, X, Y, trained, 1.2, outputs=STEP_OUTPUTS)
         if check.failures:
@@ -507,3 +553,188 @@ def check_same_boundary(check, train_step_vectorized, num_steps=200):
     changed = ((A2_yours > 0.5) != (A2_loop > 0.5)) & (np.abs(A2_loop - 0.5) > 1e-6)
     check.require(f"the same class on all {grid.shape[1]} grid points", not np.any(changed),
                   f"{np.count_nonzero(changed)} grid points are classified differently after training.")
+
+
+# -- assignment 4: a hidden layer of leaky ReLU units, whose gradient the students work out ------------------
+
+LEAKY_SLOPE = 0.01  # the slope of leaky ReLU for z < 0
+# Central differences step each parameter by 1e-6: a hidden unit's z that close to the kink at 0 would
+# make the estimate straddle it, so the problems keep every z at least this far from 0.
+KINK_MARGIN = 1e-3
+
+
+def leaky_relu(Z):
+    """z where z > 0, LEAKY_SLOPE * z elsewhere, elementwise."""
+    return np.where(Z > 0, Z, LEAKY_SLOPE * Z)
+
+
+def forward_leaky_relu(X, params):
+    """The forward pass with leaky ReLU hidden units instead of tanh; returns (A2, cache)."""
+    Z1 = params["W1"] @ X + params["b1"]
+    A1 = leaky_relu(Z1)
+    Z2 = params["W2"] @ A1 + params["b2"]
+    return sigmoid(Z2), {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": sigmoid(Z2)}
+
+
+def backward_leaky_relu(params, cache, X, Y):
+    """Gradients of the cost of the leaky ReLU network: tanh's 1 - A1^2 becomes 1 (z > 0) or LEAKY_SLOPE."""
+    A1, A2 = cache["A1"], cache["A2"]
+    dZ2 = A2 - Y
+    dZ1 = (params["W2"].T @ dZ2) * np.where(cache["Z1"] > 0, 1.0, LEAKY_SLOPE)
+    return gradients_from_dZ(X, A1, dZ1, dZ2)
+
+
+def backward_leaky_relu_problems(seed=None, count=5):
+    """Problems (params, cache, X, Y) for the leaky ReLU backward pass; every z at least KINK_MARGIN from 0."""
+    if seed is None:
+        X, Y, params = example_problem()
+        problems = [(X, Y, params, "")]
+    else:
+        rng, problems = np.random.default_rng(seed), []
+        while len(problems) < count:
+            X, Y, params, case = random_problem(rng)
+            if np.min(np.abs(params["W1"] @ X + params["b1"])) > KINK_MARGIN:
+                problems.append((X, Y, params, case))
+    return [((params, forward_leaky_relu(X, params)[1], X, Y), case) for X, Y, params, case in problems]
+
+
+def backward_leaky_relu_mistakes(params, cache, X, Y):
+    """{diagnosis: (grads,)} for the usual mistakes in the leaky ReLU network's hidden-layer derivative."""
+    dZ2 = cache["A2"] - Y
+    upstream, Z1, A1 = params["W2"].T @ dZ2, cache["Z1"], cache["A1"]
+    derivatives = {
+        "the hidden layer's derivative is plain ReLU's (1 for z > 0, 0 elsewhere): leaky ReLU's slope for z < 0 "
+        f"is {LEAKY_SLOPE}, not 0.": (Z1 > 0).astype(float),
+        "the hidden layer's derivative is tanh's, 1 - A1**2; leaky ReLU's is 1 for z > 0 and "
+        f"{LEAKY_SLOPE} elsewhere.": 1 - A1 ** 2,
+        f"the slopes are swapped: leaky ReLU's derivative is 1 for z > 0 and {LEAKY_SLOPE} for z < 0.":
+            np.where(Z1 > 0, LEAKY_SLOPE, 1.0),
+        "dZ1 is multiplied by the activation A1 itself; the derivative is the slope of leaky ReLU at z, "
+        f"1 or {LEAKY_SLOPE}.": A1,
+        "the derivative is left out: dZ1 must be multiplied by leaky ReLU's slope at z, 1 or "
+        f"{LEAKY_SLOPE}.": np.ones_like(Z1),
+    }
+    return {diagnosis: (gradients_from_dZ(X, A1, upstream * derivative, dZ2),)
+            for diagnosis, derivative in derivatives.items()}
+
+
+def _gradient_cases(check, student, seed, forward_pass):
+    """Each gradient of student(params, cache, X, Y) against the course's and against a central difference of
+    the cost of forward_pass, in every problem; rows named by gradient, so that check.points credits each."""
+    graded = check.graded
+    for (params, cache, X, Y), case in _problems(graded, seed):
+        expected = graded.reference(params, cache, X, Y)
+        variants = {diagnosis: variant for diagnosis, (variant,) in graded.mistakes(params, cache, X, Y).items()}
+        (grads,) = check.call(student, params, cache, X, Y)
+        for name in expected:
+            got = grads.get(name) if isinstance(grads, dict) else grads
+            label = f"{name} [{case}]" if case else name
+            wrong = {diagnosis: value[name] for diagnosis, value in variants.items()}
+            check.compare(label, got, expected[name], mistakes=wrong, m=X.shape[1])
+            # the cost from the logits: a saturated A2 (leaky ReLU units are unbounded) would lose the digits
+            # of 1 - A2 that the central difference needs
+            check.gradient(label, got, lambda: cost_from_logits(forward_pass(X, params)[1]["Z2"], Y),
+                           params[name[1:]], mistakes=wrong, m=X.shape[1])
+
+
+def leaky_relu_backward_cases(check, backward_leaky_relu_student, seed=None):
+    """Assignment 4's leaky ReLU part: each gradient against the course's and a central difference of the cost."""
+    _gradient_cases(check, backward_leaky_relu_student, seed, forward_leaky_relu)
+
+
+# -- assignment 5 in stages: graded checks of stage 1 ------------------------------------------------------
+
+STAGE1_MAX_LOOPS = 1
+
+
+def check_one_loop(check, train_step_per_example_student):
+    """Assignment 5 stage 1: the step runs and keeps at most one loop (the one over the examples): no loop over
+    hidden units or inputs, inside it or anywhere else in the code it runs."""
+    from helpers import datasets
+
+    X, Y = datasets.noisy_xor(m=10, noise=0.25, seed=5)
+    check.call(train_step_per_example_student, X, Y, initialize_parameters(2, 3, 1, seed=5, scale=1.0), 0.5,
+               outputs=STEP_OUTPUTS)
+    name = getattr(train_step_per_example_student, "__name__", "train_step_per_example")
+    loops, reason = codecheck.loops_in(train_step_per_example_student)
+    if reason:
+        check.require("only the loop over the examples", False, reason)
+        return
+    named = "; ".join(f"{kind} at {codecheck.line_label(line)}: `{text}`" for line, kind, text in loops)
+    check.require("only the loop over the examples", len(loops) <= STAGE1_MAX_LOOPS,
+                  f"`{name}` runs {len(loops)} loops: {named}. Stage 1 keeps one loop, over the examples; inside it "
+                  "work on the example's whole column: a1 = np.tanh(W1 @ x + b1) for all units at once, "
+                  "np.outer(dz1, x) for all of dW1's entries.")
+
+
+STAGE1_SPEED = {"examples": 300, "inputs": 8, "hiddens": 32}
+STAGE1_MIN_SPEEDUP = 5
+
+
+def check_stage_speed(check, student, min_speedup, examples, inputs, hiddens, seed=6):
+    """At least min_speedup times faster than the course's train_step_per_unit on a network of the given sizes,
+    both timed here, each call on fresh inputs."""
+    rng = np.random.default_rng(seed)
+
+    def fresh_problem():
+        """New inputs for every timed call, so that remembering an answer gains nothing."""
+        return (rng.normal(size=(inputs, examples)), rng.integers(0, 2, size=(1, examples)),
+                initialize_parameters(inputs, hiddens, 1, seed=int(rng.integers(1000)), scale=0.5), 1.2)
+
+    args = fresh_problem()
+    new_params, _, grads = check.call(student, *args, outputs=STEP_OUTPUTS)
+    if check.failures or not check.require(
+            "returns new_params and grads with the parameters' shapes",
+            isinstance(new_params, dict) and isinstance(grads, dict)
+            and all(np.shape(new_params.get(key)) == value.shape and np.shape(grads.get("d" + key)) == value.shape
+                    for key, value in args[2].items()),
+            "new_params must hold W1, b1, W2, b2 and grads dW1, db1, dW2, db2, each of its parameter's shape."):
+        return
+    speedup = codecheck.speedup(train_step_per_unit, student, fresh_problem)
+    print(f"with n_x={inputs}, n_h={hiddens} and m={examples} your step is {speedup:.1f} times faster than the "
+          "loop version")
+    check.require(f"at least {min_speedup} times faster", speedup >= min_speedup,
+                  f"less than {min_speedup} times faster (the line above says how much). Look for work still done "
+                  "once per hidden unit or per input.")
+
+
+def check_stage1_speed(check, train_step_per_example_student):
+    """Assignment 5 stage 1 (c): faster than the loop version where the units and inputs are many."""
+    check_stage_speed(check, train_step_per_example_student, STAGE1_MIN_SPEEDUP, **STAGE1_SPEED)
+
+
+# -- check-your-understanding questions of assignments 4 and 5: {name: (kind, expected answer)} ---------------
+ANSWERS = {
+    "initial_cost": ("number", float(np.log(2.0))),  # 4: sigma(about 0) = 1/2 for every example
+    "equal_units": ("choice", "b"),                  # 4: units that start equal stay equal
+    "inner_line_runs": ("number", 8000.0),           # 5: m * n_h * n_x = 1000 * 4 * 2
+    "bigger_win": ("choice", "b"),                   # 5: the loop over examples is the long one
+}
+CHOICES = ("a", "b", "c", "d")
+ANSWER_RTOL = 1e-3
+
+
+def check_answer_form(check, question, answer):
+    """The visible test of a check-your-understanding answer: a number, or one letter of CHOICES."""
+    kind, _ = ANSWERS[question]
+    if kind == "number":
+        return check.require("the answer is a number",
+                             isinstance(answer, (int, float, np.integer, np.floating)) and not isinstance(answer, bool),
+                             f"got {type(answer).__name__} {answer!r}; write a number, e.g. 0.5 or 1200.")
+    return check.require("the answer is one of " + ", ".join(repr(choice) for choice in CHOICES),
+                         isinstance(answer, str) and answer.strip().lower() in CHOICES,
+                         f"got {answer!r}; write one letter in quotes, e.g. \"a\".")
+
+
+def check_answer(check, question, answer):
+    """The hidden test of a check-your-understanding answer: the right number (within ANSWER_RTOL) or letter;
+    no row when the visible test already found the answer's form wrong."""
+    if check.failures:
+        return
+    kind, expected = ANSWERS[question]
+    if kind == "number":
+        right = abs(float(answer) - expected) <= ANSWER_RTOL * abs(expected)
+    else:
+        right = answer.strip().lower() == expected
+    check.require("the answer is right", right, "not the right answer: run the cell under the question and look "
+                                                "again at what it shows.")

@@ -130,7 +130,8 @@ def test_every_assignment_has_a_fixture_with_mistakes():
 def test_the_perceptron_is_worth_the_points_the_fixtures_assume():
     assert grade_cells("01_perceptron") == {("01_perceptron", cell): points for cell, points in
                                             {"net_input_tests": 2, "predict_tests": 2, "update_step_tests": 3,
-                                             "train_epoch_tests": 3, "fit_tests": 2}.items()}
+                                             "train_epoch_tests": 3, "fit_tests": 2, "question_bias_change_tests": 1,
+                                             "question_eta_ten_times_tests": 1}.items()}
 
 
 def test_the_hard_coded_predict_passes_the_visible_tests(tmp_path):
@@ -177,6 +178,31 @@ def test_total_score(gradebook, assignment, student):
 
 def test_perceptron_totals():
     """The numbers an instructor would read off the gradebook, spelled out."""
-    named = {"solutions": 12.0, "untouched": 0.0, "two_mistakes": 7.0, "passes_visible_tests_only": 10.0,
-             "correct_with_harmless_tricks": 12.0, "attack_patch_toolkit": 10.0}
+    named = {"solutions": 14.0, "untouched": 0.0, "two_mistakes": 8.0, "passes_visible_tests_only": 11.0,
+             "correct_with_harmless_tricks": 14.0, "attack_patch_toolkit": 12.0}
     assert {student: sum(expected_scores("01_perceptron", student).values()) for student in named} == named
+
+
+def test_a_failing_test_cell_ends_in_its_summary_both_ways(graded_class, graded_in_kernel):
+    """The error a failing test cell records is the toolkit's short summary of its table, never a traceback, in the
+    trusted grader and in the student's kernel alike (nbgrader scores the cell 0 either way: see the scores above)."""
+    from helpers import grading
+
+    if "01_perceptron" not in ASSIGNMENTS:
+        pytest.skip("01_perceptron is not among COURSE_ASSIGNMENTS")
+    tracebacks = []
+    for root in (graded_class, graded_in_kernel):
+        notebook = nbformat.read(root / "autograded" / "two_mistakes" / "01_perceptron" / "01_perceptron.ipynb",
+                                 as_version=4)
+        (cell,) = [cell for cell in notebook.cells if cell.metadata.get("nbgrader", {}).get("grade_id") == "predict_tests"]
+        (error,) = [output for output in cell.outputs if output.output_type == "error"]
+        (table,) = [output.data[grading.RESULT_MIMETYPE] for output in cell.outputs
+                    if grading.RESULT_MIMETYPE in output.get("data", {})]
+        assert error.ename == "ChecksFailed"
+        text = "\n".join(error.traceback)
+        failed = [row for row in table["rows"] if not row["passed"]]
+        assert failed and f"predict: {len(failed)} of {len(table['rows'])} checks failed." in text
+        assert all(row["diagnosis"] in text for row in failed)
+        assert "Traceback" not in text and "helpers/" not in text
+        tracebacks.append(error.traceback)
+    assert tracebacks[0] == tracebacks[1]

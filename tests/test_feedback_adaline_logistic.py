@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from autograder import release, submissions
+from helpers import grading
 from support import EXAMPLES_DIR, RELEASE_DIR, SOURCE_DIR, selected_assignments
 
 ADALINE, LOGISTIC = "02_adaline", "03_logistic_regression"
@@ -76,6 +77,35 @@ def test_logistic_gradient_mistakes_are_named(grade_id, name, bug, row, phrase, 
     earned, check = run_test_cell(LOGISTIC, grade_id, **{name: logistic_gradients_with(bug)})
     assert phrase in diagnosis(check, row)
     assert earned == points
+
+
+def test_a_missing_one_over_m_in_db_alone_is_named_in_db_alone():
+    def gradients(X, Y, w, b):
+        dZ = 1 / (1 + np.exp(-(np.dot(w.T, X) + b))) - Y
+        return np.dot(X, dZ.T) / X.shape[1], float(np.sum(dZ))   # db forgot its 1/m
+    _, check = run_test_cell(LOGISTIC, "gradients_tests", gradients=gradients)
+    failing = [row for row in check.rows if not row.passed]
+    assert failing and {row.output.removesuffix(grading.GRADCHECK_SUFFIX) for row in failing} == {"db"}
+    assert all("missing from db; divide db by m" in row.diagnosis and "dw" not in row.diagnosis for row in failing)
+
+
+def test_a_mistake_outside_the_catalogue_is_located_in_the_table():
+    def gradients(X, Y, w, b):
+        m = X.shape[1]
+        dZ = 1 / (1 + np.exp(-(np.dot(w.T, X) + b))) - Y
+        dw = np.dot(X, dZ.T) / m
+        dw[0] = 0.0                                                 # the first feature's gradient is dropped
+        return dw, float(np.sum(dZ)) / m
+    _, check = run_test_cell(LOGISTIC, "gradients_tests", gradients=gradients)
+    failing = [row for row in check.rows if not row.passed]
+    assert failing and {row.output.removesuffix(grading.GRADCHECK_SUFFIX) for row in failing} == {"dw"}
+    for row in failing:
+        assert row.kind == "undiagnosed"
+        if row.expected_shape == "(1, 1)":   # one feature: the only entry is the first
+            assert row.diagnosis.startswith("wrong value: 0 where ") and row.diagnosis.endswith(" is expected.")
+        else:
+            assert row.diagnosis == "wrong values in row 0 (counted from 0) and nowhere else, where yours are 0."
+    assert "rel. error = max |yours - expected| / max |entry|" in str(check)
 
 
 def test_right_logistic_gradients_earn_every_point_in_both_cells():
@@ -260,9 +290,48 @@ def grade_points(assignment):
 
 def test_the_assignments_are_worth_the_points_the_fixtures_assume():
     assert grade_points(ADALINE) == {"net_input_tests": 2, "cost_tests": 2, "gradients_tests": 4, "batch_step_tests": 2,
-                                     "standardize_tests": 3, "fit_batch_tests": 3, "sgd_epoch_tests": 3}
+                                     "standardize_tests": 3, "fit_batch_tests": 3, "sgd_epoch_tests": 3,
+                                     "question_first_cost_tests": 1, "question_twice_the_rate_tests": 1}
     assert grade_points(LOGISTIC) == {"sigmoid_tests": 2, "cost_tests": 3, "gradients_loop_tests": 3,
-                                      "gradients_tests": 3, "optimize_tests": 3, "predict_tests": 2}
+                                      "gradients_tests": 3, "optimize_tests": 3, "predict_tests": 2,
+                                      "question_cost_at_zero_tests": 1, "question_raw_sizes_tests": 1}
+
+
+# -- check-your-understanding questions: the solution's answer passes, another fails only in the hidden test -----
+
+QUESTIONS = [("01_perceptron", "question_bias_change", 0.1), ("01_perceptron", "question_eta_ten_times", "b"),
+             (ADALINE, "question_first_cost", 0.5), (ADALINE, "question_twice_the_rate", "a"),
+             (LOGISTIC, "question_cost_at_zero", 0.5), (LOGISTIC, "question_raw_sizes", "c")]
+
+
+def run_question(assignment, grade_id, source):
+    """Run the answer cell's code, then the question's test cell (with its hidden test); return the Check."""
+    namespace = {}
+    exec(source, namespace)
+    try:
+        exec(cell_source(assignment, f"{grade_id}_tests"), namespace)
+    except AssertionError:
+        pass
+    return namespace["check"]
+
+
+@pytest.mark.parametrize("assignment, grade_id, wrong", QUESTIONS)
+def test_a_question_grades_the_right_answer_and_only_the_hidden_test_knows_it(assignment, grade_id, wrong):
+    notebook = nbformat.read(SOURCE_DIR / assignment / f"{assignment}.ipynb", as_version=4)
+    solution = submissions.solutions(notebook)[grade_id]
+    name = solution.strip().splitlines()[-1].split("=")[0].strip()
+    assert not run_question(assignment, grade_id, solution).failures
+    check = run_question(assignment, grade_id, f"{name} = {wrong!r}")
+    form, value = check.rows
+    assert form.passed and not value.passed and value.name == name
+
+
+@pytest.mark.parametrize("assignment, grade_id, wrong", QUESTIONS)
+def test_a_question_hides_its_answer_from_the_release(assignment, grade_id, wrong):
+    notebook = nbformat.read(RELEASE_DIR / assignment / f"{assignment}.ipynb", as_version=4)
+    (test_cell,) = [cell.source for cell in notebook.cells if submissions.grade_id(cell) == f"{grade_id}_tests"]
+    (answer_cell,) = [cell.source for cell in notebook.cells if submissions.grade_id(cell) == grade_id]
+    assert "expected=" not in test_cell and "raise NotImplementedError()" in answer_cell
 
 
 @pytest.mark.parametrize("assignment", [name for name in (ADALINE, LOGISTIC) if name in selected_assignments()])

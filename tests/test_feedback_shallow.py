@@ -282,3 +282,140 @@ def test_the_no_loop_part_needs_a_step_that_runs():
     check, _ = run_test_cell(HOMEWORK_CELLS, "no_loops_tests", setup=("imports", "loop_version"),
                              train_step_vectorized=train_step_vectorized)
     assert [row.name for row in check.failures] == ["call train_step_vectorized"]
+
+
+# -- assignment 04's leaky ReLU part and questions, homework 05's stage 1 ------------------------------------
+
+
+def leaky_backward_with(bug):
+    """A student's backward_propagation_leaky_relu, right except for the named bug."""
+
+    def backward_propagation_leaky_relu(params, cache, X, Y):
+        m = X.shape[1]
+        Z1, A1 = cache["Z1"], cache["A1"]
+        dZ2 = cache["A2"] - Y
+        derivative = {"relu": (Z1 > 0).astype(float), "tanh": 1 - A1 ** 2, "swapped": np.where(Z1 > 0, 0.01, 1.0),
+                      "activation": A1}.get(bug, np.where(Z1 > 0, 1.0, 0.01))
+        dZ1 = (params["W2"].T @ dZ2) * derivative
+        return {"dW1": dZ1 @ X.T / m, "db1": np.sum(dZ1, axis=1, keepdims=True) / m,
+                "dW2": dZ2 @ A1.T / m, "db2": np.sum(dZ2, axis=1, keepdims=True) / m}
+
+    return backward_propagation_leaky_relu
+
+
+@pytest.mark.parametrize("bug, words", [("relu", "plain ReLU's"), ("tanh", "tanh's"), ("swapped", "swapped"),
+                                        ("activation", "activation A1 itself")])
+def test_the_leaky_relu_cell_names_the_wrong_derivative_and_keeps_the_output_layers_points(bug, words):
+    check, score = run_test_cell(SHALLOW_CELLS, "backward_propagation_leaky_relu_tests",
+                                 backward_propagation_leaky_relu=leaky_backward_with(bug))
+    failed = failing(check)
+    assert {name.split()[0] for name in failed} == {"dW1", "db1"}
+    assert all(words in diagnosis for diagnosis in failed.values()), failed
+    assert score == 1
+
+
+def test_the_right_leaky_relu_backward_pass_earns_all_three_points():
+    check, score = run_test_cell(SHALLOW_CELLS, "backward_propagation_leaky_relu_tests",
+                                 backward_propagation_leaky_relu=leaky_backward_with(None))
+    assert not check.failures and score == 3
+
+
+@pytest.mark.parametrize("grade_id, name, right, wrong, malformed", [
+    ("initial_cost_tests", "initial_cost", 0.6931, 0.5, "0.6931"),
+    ("equal_units_tests", "equal_units", "b", "a", 2),
+    ("inner_line_runs_tests", "inner_line_runs", 8000, 1000, "8000"),
+    ("bigger_win_tests", "bigger_win", "B", "a", "stage 2"),
+])
+def test_a_question_passes_the_right_answer_only(grade_id, name, right, wrong, malformed):
+    notebook_cells = SHALLOW_CELLS if grade_id in SHALLOW_CELLS else HOMEWORK_CELLS
+    check, score = run_test_cell(notebook_cells, grade_id, **{name: right})
+    assert not check.failures and score is None
+    check, score = run_test_cell(notebook_cells, grade_id, **{name: wrong})
+    assert [row.name for row in check.failures] == ["the answer is right"] and isinstance(score, AssertionError)
+    check, score = run_test_cell(notebook_cells, grade_id, **{name: malformed})
+    assert len(check.failures) == 1 and "the answer is" in check.failures[0].name
+    assert isinstance(score, AssertionError)
+
+
+def per_example_with_unit_loop(X, Y, params, learning_rate):
+    m, n_h = X.shape[1], params["W1"].shape[0]
+    for i in range(m):
+        for h in range(n_h):
+            pass
+    return step_with(None)(X, Y, params, learning_rate)
+
+
+def per_example_right(X, Y, params, learning_rate):
+    for i in range(X.shape[1]):
+        pass
+    return step_with(None)(X, Y, params, learning_rate)
+
+
+def test_stage_1_allows_the_loop_over_the_examples_only():
+    per_example_right.__name__ = per_example_with_unit_loop.__name__ = "train_step_per_example"
+    check, score = run_test_cell(HOMEWORK_CELLS, "per_example_loop_tests", setup=("imports", "loop_version"),
+                                 train_step_per_example=per_example_right)
+    assert not check.failures and score is None
+    check, score = run_test_cell(HOMEWORK_CELLS, "per_example_loop_tests", setup=("imports", "loop_version"),
+                                 train_step_per_example=per_example_with_unit_loop)
+    [diagnosis] = [row.diagnosis for row in check.failures]
+    assert "runs 2 loops" in diagnosis and "for h in range(n_h):" in diagnosis and "np.outer" in diagnosis
+    assert isinstance(score, AssertionError)
+
+
+def test_stage_1_names_a_wrong_step_like_stage_2():
+    check, score = run_test_cell(HOMEWORK_CELLS, "per_example_same_results_tests", setup=("imports", "loop_version"),
+                                 train_step_per_example=step_with("sign"))
+    assert {name.split(" [")[0] for name in failing(check)} == {"W1", "b1", "W2", "b2"}
+    assert isinstance(score, AssertionError)
+
+
+def quoted_constants(path, names):
+    """The numbers a notebook's self-check cell assigns to names, e.g. `A, B = 0.1, 0.2`, read from its source."""
+    for cell in nbformat.read(path, as_version=4).cells:
+        for line in cell.source.splitlines():
+            targets, _, values = line.partition(" = ")
+            if targets.strip() == ", ".join(names):
+                return ast.literal_eval(values.strip())
+    raise AssertionError(f"no cell of {path.name} assigns {', '.join(names)}")
+
+
+def test_the_self_check_of_04_quotes_the_course_s_own_run():
+    from helpers import datasets
+
+    X_train, Y_train = datasets.noisy_xor(m=2000, noise=0.25, seed=0)
+    X_test, Y_test = datasets.noisy_xor(m=10000, noise=0.25, seed=1)
+    params, costs = shallow.fit(X_train, Y_train, 5, learning_rate=1.2, num_iterations=3000, seed=0)
+    last_cost, held_out = quoted_constants(SHALLOW, ("COURSE_LAST_COST", "COURSE_HELD_OUT"))
+    assert abs(costs[-1] - last_cost) < 5e-5
+    assert abs(np.mean(shallow.predict(X_test, params) == Y_test) - held_out) < 5e-5
+
+
+def test_the_self_check_of_05_quotes_the_course_s_own_run():
+    from helpers import datasets
+
+    X, Y = datasets.noisy_xor(m=1000, noise=0.25, seed=0)
+    rng = np.random.default_rng(0)  # params_demo, as the homework draws it
+    params = {"W1": rng.normal(size=(4, 2)), "b1": np.zeros((4, 1)),
+              "W2": rng.normal(size=(1, 4)), "b2": np.zeros((1, 1))}
+    for _ in range(300):
+        params, last_cost, _ = shallow.train_step(X, Y, params, 1.2)
+    course_cost, course_accuracy = quoted_constants(HOMEWORK, ("COURSE_LAST_COST", "COURSE_ACCURACY"))
+    assert abs(last_cost - course_cost) < 5e-5
+    assert abs(np.mean(shallow.predict(X, params) == Y) - course_accuracy) < 5e-5
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_homework_s_loop_version_loops_over_units_and_inputs_and_agrees_with_the_reference(seed):
+    namespace = {}
+    for grade_id in ("imports", "loop_version"):
+        exec(HOMEWORK_CELLS[grade_id], namespace)  # noqa: S102 (the course's own cells)
+    assert all(loop in HOMEWORK_CELLS["loop_version"] for loop in ("for h in range(n_h):", "for j in range(n_x):"))
+    X, Y, params, _ = shallow.random_problem(np.random.default_rng(seed))
+    new_params, step_cost, grads = namespace["train_step_loop"](X, Y, params, 0.7)
+    expected_params, expected_cost, expected_grads = shallow.train_step(X, Y, params, 0.7)
+    assert step_cost == pytest.approx(expected_cost, rel=1e-12)
+    for name in expected_grads:
+        np.testing.assert_allclose(grads[name], expected_grads[name], rtol=1e-10, atol=1e-14)
+    for name in expected_params:
+        np.testing.assert_allclose(new_params[name], expected_params[name], rtol=1e-10, atol=1e-14)

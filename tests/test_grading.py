@@ -185,7 +185,111 @@ def test_known_mistake_takes_precedence_over_generic_ones(rng):
 def test_unrecognised_wrong_values_say_so(rng):
     check = Check("plain")
     check.compare("dW1", rng.normal(size=(2, 2)), rng.normal(size=(2, 2)))
-    assert row(check, "dW1").diagnosis == "wrong values."
+    assert row(check, "dW1").diagnosis.startswith("wrong values in every entry, with no common pattern")
+    assert row(check, "dW1").kind == "undiagnosed" and grading.as_data(check)["rows"][0]["mistake_key"] is None
+
+
+def difference(got, expected):
+    check = Check("where")
+    check.compare("W", got, expected)
+    assert row(check, "W").kind == "undiagnosed"
+    return row(check, "W").diagnosis
+
+
+def test_a_wrong_row_is_located_with_its_pattern(rng):
+    expected = rng.normal(size=(3, 4))
+    flipped = expected.copy()
+    flipped[1] *= -1
+    assert difference(flipped, expected) == "wrong values in all of row 1 (counted from 0) and nowhere else, " \
+                                            "with the sign flipped."
+    doubled = expected.copy()
+    doubled[[0, 2]] *= 2
+    assert difference(doubled, expected) == "wrong values in all of rows 0, 2 (counted from 0) and nowhere else, " \
+                                            "where yours are all 2 times the expected values."
+
+
+def test_a_wrong_column_is_located_with_its_pattern(rng):
+    expected = rng.normal(size=(3, 4))
+    shifted = expected.copy()
+    shifted[:, 3] += 0.5
+    assert difference(shifted, expected) == "wrong values in all of column 3 (counted from 0) and nowhere else, " \
+                                            "where yours are all shifted by 0.5."
+    zeroed = expected.copy()
+    zeroed[:, 0] = 0.0
+    assert "column 0" in difference(zeroed, expected) and "yours are 0" in difference(zeroed, expected)
+
+
+def test_a_constant_shift_everywhere_is_named(rng):
+    expected = rng.normal(size=(1, 5))
+    assert difference(expected - 0.25, expected) == "wrong values in every entry, where yours are all shifted by -0.25."
+
+
+def test_scattered_wrong_entries_are_listed_by_position(rng):
+    expected = rng.normal(size=(4, 4))
+    got = expected.copy()
+    got[0, 1], got[3, 2] = 7.0, 5.0
+    diagnosis = difference(got, expected)
+    assert diagnosis.startswith("wrong values in 2 of 16 entries ([0, 1]: 7 where ")
+    assert "[3, 2]: 5 where" in diagnosis and "no common pattern" in diagnosis
+
+
+def test_many_scattered_wrong_entries_are_listed_up_to_a_limit(rng):
+    expected = rng.normal(size=(10, 10))
+    got = expected.copy()
+    got[np.arange(10), np.arange(10)] += np.arange(1, 11)   # the diagonal, each by another amount
+    diagnosis = difference(got, expected)
+    assert diagnosis.startswith("wrong values in 10 of 100 entries ([0, 0]: ")
+    assert diagnosis.count(" where ") == grading.MAX_LISTED_ENTRIES and "; ...)" in diagnosis
+
+
+def test_a_wrong_number_says_what_was_expected():
+    assert difference(np.float64(0.75), 0.5) == "wrong value: 0.75 where 0.5 is expected."
+
+
+def test_previews_keep_the_shape_and_are_rounded(rng):
+    expected = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.123456]])
+    check = Check("shape")
+    check.compare("W", expected[::-1].copy(), expected)
+    assert row(check, "W").expected_preview == "[[1.    , 2.    , 3.    ],\n [4.    , 5.    , 6.1235]]"
+    table = str(check)
+    assert "     expected [[1.    , 2.    , 3.    ],\n               [4.    , 5.    , 6.1235]]" in table
+    assert "     yours    [[4.    , 5.    , 6.1235],\n               [1.    , 2.    , 3.    ]]" in table
+
+
+def test_large_previews_are_truncated_in_their_shape(rng):
+    check = Check("large")
+    check.compare("W", rng.normal(size=(50, 40)), rng.normal(size=(50, 40)))
+    preview = row(check, "W").expected_preview
+    assert preview.count("\n") == 2 * grading.PREVIEW_EDGE_ITEMS   # first and last rows and an ellipsis row
+    assert preview.startswith("[[") and "..." in preview and len(preview) < 600
+
+
+def test_one_measure_for_values_and_central_differences_defined_in_the_legend(network):
+    X, Y, params, cache, grads = network
+
+    def cost():
+        return shallow.cost(shallow.forward(X, params)[0], Y)
+
+    check = Check("one measure")
+    check.compare("dW2", 1.5 * grads["dW2"], grads["dW2"])
+    check.gradient("dW2", 1.5 * grads["dW2"], cost, params["W2"])
+    value_row, gradcheck_row = check.rows
+    # the same wrong answer against the reference and against the central difference: the same error
+    assert value_row.error == pytest.approx(1 / 3, rel=1e-12)
+    assert gradcheck_row.error == pytest.approx(1 / 3, rel=1e-6)
+    table = str(check)
+    assert "rel. error" in table.splitlines()[1] and "max |yours - expected| / max |entry|" in table
+    assert "vs central difference" in grading.legend(check) and "1e-06" in grading.legend(check)
+    assert grading.as_data(check)["legend"] == grading.legend(check)
+    assert "max |yours - expected|" in grading.render_html(check)
+
+
+def test_the_legend_leaves_out_central_differences_when_there_are_none(rng):
+    check = Check("plain")
+    check.compare("w", np.ones((2, 1)), np.ones((2, 1)))
+    assert "central difference" not in grading.legend(check)
+    check.require("a yes/no check", True, "")
+    assert grading.legend(Check("empty")) == ""
 
 
 def test_every_check_runs_before_the_cell_fails(rng):
@@ -358,6 +462,18 @@ def test_gradient_is_checked_against_central_differences(network):
     assert "dW2 vs central difference" in failing_report(check)[0]
 
 
+def test_a_missing_one_over_m_in_layer_1_names_dW1_and_db1_only(network):
+    X, Y, params, cache, grads = network
+    m = X.shape[1]
+    student = dict(grads, dW1=m * grads["dW1"], db1=m * grads["db1"])
+    message, table = failing_report(backward_table(student, network))
+    assert "2 of 4 checks failed" in message
+    for name in ("dW1", "db1"):
+        diagnosis = row(backward_table(student, network), name).diagnosis
+        assert f"missing from {name}; divide {name} by m" in diagnosis
+        assert not any(other in diagnosis for other in {"dW1", "db1", "dW2", "db2"} - {name})
+
+
 @pytest.mark.parametrize("make_mistake, phrase", [
     (lambda X, w, b: np.sign(w.T @ X + b).astype(int), "np.sign"),
     (lambda X, w, b: np.where(w.T @ X + b > 0, 1, -1), "use >=, not >"),
@@ -435,3 +551,109 @@ def test_a_call_the_grader_could_not_read_costs_only_its_own_rows(network):
     lost_rows = [row for row in check.rows if row.lost]
     assert len(lost_rows) == 1 and "not your answer's" in lost_rows[0].diagnosis
     assert check.points({"dW1": 1, "db1": 1, "dW2": 1, "db2": 1}) == 3.0
+
+
+# -- check-your-understanding answers ------------------------------------------------------
+
+
+def test_a_numeric_answer_is_checked_for_its_form_then_its_value():
+    check = Check("question")
+    assert check.answer("bias_change", 0.2)                                  # the visible test: a number
+    assert check.answer("bias_change", 0.2001, expected=0.2)                 # within 1e-3
+    assert not check.answer("bias_change", 0.1, expected=0.2)
+    (failed,) = check.failures
+    assert failed.name == "bias_change" and failed.diagnosis == "wrong value: 0.1 where 0.2 is expected."
+
+
+def test_a_numeric_answer_must_be_a_number():
+    for wrong in ("0.2", None, True, float("nan"), [0.2]):
+        check = Check("question")
+        assert not check.answer("bias_change", wrong, expected=0.2)
+        (failed,) = check.failures
+        assert failed.name == "bias_change is a number" and "answer with a number" in failed.diagnosis
+        assert len(check.rows) == 1   # the value is not compared when the form is wrong
+
+
+def test_a_choice_is_checked_for_its_form_then_against_the_answer():
+    check = Check("question")
+    assert check.answer("eta_ten_times", " A ", choices=("a", "b", "c"))     # the visible test
+    assert check.answer("eta_ten_times", "a", expected="a", choices=("a", "b", "c"))
+    assert not check.answer("eta_ten_times", "b", expected="a", choices=("a", "b", "c"))
+    assert "you chose 'b', the answer is 'a'" in check.failures[0].diagnosis
+    assert not Check("form").answer("eta_ten_times", "d", choices=("a", "b", "c"))
+    assert not Check("form").answer("eta_ten_times", 1, choices=("a", "b", "c"))
+
+
+def test_the_hidden_test_does_not_repeat_the_visible_form_check():
+    check = Check("question")
+    check.answer("raw_sizes", "b", choices=("a", "b", "c"))
+    check.answer("raw_sizes", "b", expected="b", choices=("a", "b", "c"))
+    assert [r.name for r in check.rows] == ["raw_sizes is one of a, b, c", "raw_sizes"]
+
+
+# -- a failing cell, as JupyterLab and nbgrader show it --------------------------------
+
+
+def failed_check(num_rows):
+    check = Check("update_step")
+    for index in range(num_rows):
+        check.compare(f"w [case {index}]", np.array([1.0, 2.0]) * (index + 1), -np.array([1.0, 2.0]) * (index + 1))
+    check.compare("b", 1.0, 1.0)
+    return check
+
+
+def test_a_failing_cell_raises_an_assertion_error_summed_up_in_a_few_lines():
+    with pytest.raises(grading.ChecksFailed) as raised:
+        failed_check(3).done()
+    assert isinstance(raised.value, AssertionError)  # nbgrader and pytest see a failed assertion
+    summary, *diagnoses = raised.value._render_traceback_()
+    assert "update_step: 3 of 4 checks failed." in summary and "✘" in summary
+    # One line for the three rows that fail for the same reason, and no frame of the toolkit.
+    assert len(diagnoses) == 1
+    assert diagnoses[0].startswith("  - w [case 0], w [case 1], w [case 2]: the sign is flipped")
+    assert not any("Traceback" in line or "helpers/" in line for line in [summary, *diagnoses])
+
+
+def test_a_long_summary_is_cut_and_points_at_the_table():
+    check = Check("many")
+    for index in range(grading.MAX_SUMMARY_LINES + 3):
+        check.require(f"rule {index}", False, f"broken rule {index}")
+    with pytest.raises(grading.ChecksFailed) as raised:
+        check.done()
+    lines = raised.value._render_traceback_()
+    assert len(lines) == 1 + grading.MAX_SUMMARY_LINES + 1
+    assert lines[-1] == "  ... and 3 more: see the table above."
+    assert all(f"broken rule {index}" in str(raised.value) for index in range(grading.MAX_SUMMARY_LINES + 3))
+
+
+def test_the_html_table_is_styled_inline_for_jupyterlab():
+    """JupyterLab's rules right-align output tables and fix equal column widths; its sanitizer drops <style>."""
+    failing, passing = grading.render_html(failed_check(1)), grading.render_html(Check("ok"))
+    assert "<style" not in failing
+    cells = re.findall(r"<t[dh] style=\"([^\"]*)\"", failing)
+    assert cells and all("text-align: left" in style for style in cells)
+    assert "table-layout: auto" in failing
+    assert "--jp-error-color1" in failing and "--jp-success-color1" not in failing
+    assert "--jp-success-color1" in passing and "--jp-error-color1" not in passing
+    # JupyterLab's sanitizer drops declarations that use var(): a plain one of the same property comes first.
+    for style in re.findall(r"style=\"([^\"]*)\"", failing + passing):
+        declarations = [declaration.split(":", 1) for declaration in style.split("; ")]
+        for index, (name, value) in enumerate(declarations):
+            if "var(" in value:
+                assert any(other == name and "var(" not in plain for other, plain in declarations[:index]), style
+
+
+def test_the_summary_names_a_failed_call_once_and_leaves_out_its_consequences():
+    def update_step(x, y, w, b, eta):
+        raise NotImplementedError()
+
+    check = Check("update_step")
+    for case in ("first", "second"):
+        check.function(update_step, perceptron.update_step, (np.ones((2, 1)), 1, np.zeros((2, 1)), 0.0, 0.1),
+                       outputs=("w", "b"), case=case)
+    with pytest.raises(grading.ChecksFailed) as raised:
+        check.done()
+    summary, *diagnoses = raised.value._render_traceback_()
+    assert "6 of 6 checks failed" in summary
+    assert diagnoses == [f"  - call update_step: {row(check, 'call update_step').diagnosis}"]
+    assert grading.NOT_COMPUTED in str(raised.value)  # the full message keeps every row

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from helpers import logistic
+from helpers import datasets, logistic
 from helpers.gradcheck import numerical_gradient, relative_error
 
 pytestmark = pytest.mark.filterwarnings("error")
@@ -175,3 +175,25 @@ def test_fit_is_optimize_from_zero_weights():
     fitted = logistic.fit(X, Y, 0.2, 5)
     optimized = logistic.optimize(X, Y, np.zeros((X.shape[0], 1)), 0.0, 0.2, 5)
     assert np.array_equal(fitted[0], optimized[0]) and fitted[1] == optimized[1] and fitted[2] == optimized[2]
+
+
+def test_scikit_learn_reproduces_the_seed_shirt_size_model():
+    """The lecture notes' cross-check: scikit-learn (penalty C=1, Newton's method) on the raw chest sizes."""
+    from sklearn.linear_model import LogisticRegression
+
+    X, Y = datasets.shirt_sizes()
+    model = LogisticRegression(solver="newton-cg", tol=1e-10).fit(X.T, Y.ravel())
+    assert model.coef_[0, 0] == pytest.approx(1.41, abs=0.01)
+    assert model.intercept_[0] == pytest.approx(-147.4, abs=0.1)
+    assert np.array_equal(model.predict(X.T), Y.ravel())
+
+
+def test_fit_converges_to_scikit_learns_unpenalized_optimum():
+    """Gradient descent and Newton's method land on the same w and b where the cost has a minimum."""
+    from sklearn.linear_model import LogisticRegression
+
+    X, Y = datasets.two_blobs(m=200, seed=1, separation=3.0)
+    model = LogisticRegression(C=np.inf, tol=1e-10).fit(X.T, Y.ravel())
+    w, b, _ = logistic.fit(X, Y, learning_rate=0.5, num_iterations=3000, record_every=3000)
+    assert relative_error(w.ravel(), model.coef_.ravel()) < 1e-8
+    assert b == pytest.approx(model.intercept_[0], rel=1e-8)

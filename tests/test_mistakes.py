@@ -140,17 +140,41 @@ SHALLOW_BUGS = {
 }
 
 
+def diagnoses_by_output(catalogue, student, right, names):
+    """{output: the diagnoses whose value for that output is the student's}, for the outputs the student got
+    wrong: the grader compares output by output, so each wrong output must be named on its own."""
+    def value(variant, name):
+        return variant[name] if isinstance(variant, dict) else variant[names.index(name)]
+    return {name: [diagnosis for diagnosis, variant in catalogue.items()
+                   if same(value(student, name), value(variant, name))]
+            for name in names if differs(value(student, name), value(right, name))}
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("bug", SHALLOW_BUGS)
 def test_shallow_catalogue_recognises_a_real_bug(bug, seed):
     params, cache, X, Y = shallow_problem(seed)
     student = buggy_shallow_backward(params, cache, X, Y, bug)
     right = shallow.backward(params, cache, X, Y)
-    assert any(differs(student[name], right[name]) for name in right)
-    matches = [diagnosis for diagnosis, grads in mistakes.shallow_backward(params, cache, X, Y).items()
-               if all(same(student[name], grads[name]) for name in student)]
-    assert len(matches) == 1, matches
-    assert SHALLOW_BUGS[bug] in matches[0]
+    named = diagnoses_by_output(mistakes.shallow_backward(params, cache, X, Y), student, right, tuple(right))
+    assert named
+    for output, matches in named.items():
+        assert len(matches) == 1, (output, matches)
+        assert SHALLOW_BUGS[bug] in matches[0]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_missing_one_over_m_names_only_the_gradients_that_lack_it(seed):
+    params, cache, X, Y = shallow_problem(seed)
+    m = X.shape[1]
+    right = shallow.backward(params, cache, X, Y)
+    student = {**right, "dW1": m * right["dW1"], "db1": m * right["db1"]}   # the 1/m forgotten in layer 1 only
+    named = diagnoses_by_output(mistakes.shallow_backward(params, cache, X, Y), student, right, tuple(right))
+    assert set(named) == {"dW1", "db1"}
+    for output, matches in named.items():
+        assert len(matches) == 1, matches
+        assert "1/m average over the examples is missing from " + output in matches[0]
+        assert not any(other in matches[0] for other in set(right) - {output})
 
 
 def buggy_logistic_gradients(X, Y, w, b, bug):
@@ -173,10 +197,22 @@ LOGISTIC_BUGS = {"no_mean": "missing", "mean_twice": "twice", "sign": "sign", "d
 def test_logistic_catalogue_recognises_a_real_bug(bug, seed):
     X, Y, w, b = neuron_problem(seed, [0, 1])
     student = buggy_logistic_gradients(X, Y, w, b, bug)
-    matches = [diagnosis for diagnosis, (dw, db) in mistakes.logistic_gradients(X, Y, w, b).items()
-               if same(student[0], dw) and same(student[1], db)]
-    assert len(matches) == 1, matches
-    assert LOGISTIC_BUGS[bug] in matches[0]
+    named = diagnoses_by_output(mistakes.logistic_gradients(X, Y, w, b), student, logistic.gradients(X, Y, w, b),
+                                ("dw", "db"))
+    assert named
+    for output, matches in named.items():
+        assert len(matches) == 1, (output, matches)
+        assert LOGISTIC_BUGS[bug] in matches[0]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_logistic_missing_one_over_m_in_db_alone_names_db_alone(seed):
+    X, Y, w, b = neuron_problem(seed, [0, 1])
+    dw, db = logistic.gradients(X, Y, w, b)
+    named = diagnoses_by_output(mistakes.logistic_gradients(X, Y, w, b), (dw, X.shape[1] * db), (dw, db),
+                                ("dw", "db"))
+    assert list(named) == ["db"] and len(named["db"]) == 1
+    assert "missing from db" in named["db"][0] and "dw" not in named["db"][0]
 
 
 def buggy_adaline_gradients(X, Y, w, b, bug):

@@ -219,7 +219,7 @@ def test_feedback_shows_the_code_the_visible_tests_the_scores_and_the_diagnoses(
     text = page_text(course.feedback / "good_two_mistakes" / ASSIGNMENT / f"{ASSIGNMENT}.html")
     assert "return np.sign(net_input(X, w, b))" in text                          # the student's code
     assert 'check.cases(predict)' in text                                           # a visible test
-    assert "Score: 7.0 / 12.0" in text and "Score: 0.0 / 2.0" in text              # the scores
+    assert "Score: 8.0 / 14.0" in text and "Score: 0.0 / 2.0" in text              # the scores
     assert "FAIL" in text and "np.sign" in text                                    # the toolkit's table
 
 
@@ -232,7 +232,7 @@ def test_feedback_keeps_the_name_and_message_of_an_error(graded):
 def test_a_submission_without_a_notebook_gets_a_page_saying_why(graded):
     course, _, _ = graded
     text = page_text(course.feedback / student(BAD_DIR / "not_json.py") / ASSIGNMENT / f"{ASSIGNMENT}.html")
-    assert "Score: 0 / 12" in text and "is not valid JSON" in text
+    assert "Score: 0 / 14" in text and "is not valid JSON" in text
 
 
 @pytest.mark.parametrize("path", BAD, ids=lambda path: path.stem)

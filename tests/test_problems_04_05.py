@@ -159,10 +159,12 @@ def test_the_problems_of_05_are_those_the_tests_drew():
 def test_the_step_is_compared_with_the_loop_version_where_its_case_says_so():
     for seed in (None, 501):
         for _, case, version in shallow._train_step_problems(seed):
-            assert version is (shallow.train_step_loop if case.endswith("vs the loop version") else shallow.train_step)
+            looped = case.endswith("vs the loop version")
+            assert version is (shallow.train_step_per_unit if looped else shallow.train_step)
 
 
-@pytest.mark.parametrize("name", [*HIDDEN, "train_step_vectorized"])
+@pytest.mark.parametrize("name", [*HIDDEN, "backward_propagation_leaky_relu", "train_step_vectorized",
+                                  "train_step_per_example"])
 def test_the_catalogued_mistakes_come_in_the_order_of_the_outputs(name):
     graded = {**assignments.SHALLOW_NETWORK, **assignments.VECTORIZATION}[name]
     for args, _ in graded.problems() + graded.problems(7):
@@ -173,3 +175,14 @@ def test_the_catalogued_mistakes_come_in_the_order_of_the_outputs(name):
             assert len(variant) == len(graded.outputs)
             for got, right in zip(variant, expected):
                 assert type(got) is type(right) or np.ndim(right) == np.ndim(got) == 0
+
+
+def test_the_leaky_relu_example_is_the_backward_pass_example():
+    [((params, cache, X, Y), case)] = assignments.SHALLOW_NETWORK["backward_propagation_leaky_relu"].problems()
+    assert case == "" and same(X, X_EXAMPLE) and same(Y, Y_EXAMPLE) and same(params, EXAMPLE_PARAMS)
+    assert same(cache, shallow.forward_leaky_relu(X_EXAMPLE, EXAMPLE_PARAMS)[1])
+
+
+def test_stage_1_is_tested_on_the_problems_of_stage_2():
+    stages = assignments.VECTORIZATION
+    assert same(stages["train_step_per_example"].problems(511), stages["train_step_vectorized"].problems(511))

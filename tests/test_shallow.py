@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from helpers import datasets, shallow
-from helpers.gradcheck import numerical_gradient, relative_error
+from helpers.gradcheck import norm_relative_error, numerical_gradient, relative_error
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -248,3 +248,42 @@ def test_the_lecture_notes_xor_network_answers_like_theirs_at_the_corners():
     corners = np.array([[1.0, 1.0, 0.0, 0.0], [1.0, 0.0, 1.0, 0.0]])  # (1,1), (1,0), (0,1), (0,0), their order
     outputs, _ = shallow.forward(corners, params)
     assert np.allclose(outputs[0], [0.07, 0.89, 0.86, 0.08], atol=0.06)
+
+
+# -- assignment 4's leaky ReLU network, assignment 5's stages ------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_leaky_relu_backward_matches_central_differences(seed):
+    (params, cache, X, Y), _ = shallow.backward_leaky_relu_problems(seed, count=1)[0]
+    grads = shallow.backward_leaky_relu(params, cache, X, Y)
+    for name in shallow.PARAMETER_NAMES:
+        numeric = numerical_gradient(
+            lambda: shallow.cost_from_logits(shallow.forward_leaky_relu(X, params)[1]["Z2"], Y), params[name])
+        assert norm_relative_error(grads["d" + name], numeric) < 1e-7, name
+
+
+def test_leaky_relu_problems_keep_every_z_away_from_the_kink():
+    for seed in (None, 409, 7):
+        problems = shallow.backward_leaky_relu_problems(*([] if seed is None else [seed]))
+        for (_, cache, _, _), _ in problems:
+            assert np.min(np.abs(cache["Z1"])) > shallow.KINK_MARGIN
+
+
+def test_leaky_relu_is_the_identity_above_zero_and_a_hundredth_below():
+    Z = np.array([[-2.0, -0.5, 0.0, 0.5, 3.0]])
+    assert np.array_equal(shallow.leaky_relu(Z), np.array([[-0.02, -0.005, 0.0, 0.5, 3.0]]))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+@pytest.mark.parametrize("version", [shallow.train_step_per_unit, shallow.train_step_per_example])
+def test_the_homework_stages_agree_with_train_step(version, seed):
+    X, Y, params, _ = shallow.random_problem(np.random.default_rng(seed))
+    new_params, step_cost, grads = shallow.train_step(X, Y, params, 0.7)
+    new_params_stage, step_cost_stage, grads_stage = version(X, Y, params, 0.7)
+    assert step_cost_stage == pytest.approx(step_cost, rel=1e-12)
+    for name in grads:
+        assert grads_stage[name].shape == grads[name].shape
+        np.testing.assert_allclose(grads_stage[name], grads[name], rtol=1e-10, atol=1e-14)
+    for name in new_params:
+        np.testing.assert_allclose(new_params_stage[name], new_params[name], rtol=1e-10, atol=1e-14)
