@@ -711,30 +711,16 @@ ANSWERS = {
     "bigger_win": ("choice", "b"),                   # 5: the loop over examples is the long one
 }
 CHOICES = ("a", "b", "c", "d")
-ANSWER_RTOL = 1e-3
 
 
 def check_answer_form(check, question, answer):
     """The visible test of a check-your-understanding answer: a number, or one letter of CHOICES."""
     kind, _ = ANSWERS[question]
-    if kind == "number":
-        return check.require("the answer is a number",
-                             isinstance(answer, (int, float, np.integer, np.floating)) and not isinstance(answer, bool),
-                             f"got {type(answer).__name__} {answer!r}; write a number, e.g. 0.5 or 1200.")
-    return check.require("the answer is one of " + ", ".join(repr(choice) for choice in CHOICES),
-                         isinstance(answer, str) and answer.strip().lower() in CHOICES,
-                         f"got {answer!r}; write one letter in quotes, e.g. \"a\".")
+    return check.answer(question, answer, choices=CHOICES if kind == "choice" else None)
 
 
 def check_answer(check, question, answer):
-    """The hidden test of a check-your-understanding answer: the right number (within ANSWER_RTOL) or letter;
-    no row when the visible test already found the answer's form wrong."""
-    if check.failures:
-        return
+    """The hidden test: the right number (within grading.ANSWER_RTOL) or letter; no row of its own when the
+    visible test already found the answer's form wrong."""
     kind, expected = ANSWERS[question]
-    if kind == "number":
-        right = abs(float(answer) - expected) <= ANSWER_RTOL * abs(expected)
-    else:
-        right = answer.strip().lower() == expected
-    check.require("the answer is right", right, "not the right answer: run the cell under the question and look "
-                                                "again at what it shows.")
+    return check.answer(question, answer, expected=expected, choices=CHOICES if kind == "choice" else None)
