@@ -11,6 +11,7 @@ import logging
 import os
 import tempfile
 import time
+import zlib
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -111,7 +112,7 @@ def write_folder(files, folder):
 def grade_handin(shared, run_id, label, task):
     """Grade one hand-in in a scratch course of its own, on a Dask worker; plain data in and out.
 
-    shared: {"template": gradebook bytes, "notebooks": {assignment: {notebook: {cell: source}}},
+    shared: {"template": a gradebook's bytes, zlib-compressed, "notebooks": {assignment: {notebook: {cell: source}}},
              "known": {assignment: {notebook: cells}}, "limits": Limits as a dict, "trusted_tests": bool,
              "code_version": str};
     task: {"assignment", "student", "extension_seconds", "files": {path: bytes}}.
@@ -137,7 +138,7 @@ def _grade_in(work, shared, task):
     handed_in = work / "handed_in"
     write_folder(task["files"], handed_in)
     database = work / "gradebook.db"
-    database.write_bytes(shared["template"])
+    database.write_bytes(zlib.decompress(shared["template"]))
     db_url = f"sqlite:///{database}"
     folder = work / "submitted" / student / assignment
     found = intake.prepare(handed_in, folder, shared["notebooks"][assignment], shared["known"])

@@ -111,9 +111,9 @@ def run(client, function, tasks, on_result, on_start=None, progress=None, shared
     started = queue.Queue()
     if on_start:
         client.subscribe_topic(STARTED_TOPIC, lambda event: started.put(event[1]))
-    # A task that returns `shared`, rather than scattered data: when every worker that held it has died,
-    # Dask computes it again from the copy the scheduler keeps, instead of losing every task that needs it.
-    shared_future = client.submit(_given, shared, key=f"shared-{run_id}", pure=False)
+    # `shared` goes with every task, rather than as data the tasks depend on: a task without dependencies is
+    # queued by the scheduler and handed to a worker only when it is free, so a worker that dies takes only
+    # its own task with it (a dependent task is assigned at once, and blamed with the worker it waited on).
     waiting = iter(tasks)
     in_flight = {}  # future: label
     labels = {}     # a label as it comes back in an event (plain data): the parent's label
@@ -128,7 +128,7 @@ def run(client, function, tasks, on_result, on_start=None, progress=None, shared
             except StopIteration:
                 return
             labels[_plain(label)] = label
-            future = client.submit(function, shared_future, run_id, label, task,
+            future = client.submit(function, shared, run_id, label, task,
                                    key=f"grade-{run_id}-{len(labels)}", pure=False)
             in_flight[future] = label
 
@@ -166,10 +166,6 @@ def run(client, function, tasks, on_result, on_start=None, progress=None, shared
         client.cancel(list(in_flight))
         if progress:
             progress.close()
-
-
-def _given(value):
-    return value
 
 
 _last_asked = [0.0]

@@ -13,6 +13,7 @@ import shutil
 import sqlite3
 import time
 import warnings
+import zlib
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -240,7 +241,8 @@ def grade(course, assignments=None, students=None, workers_count=None, force=Fal
         if jobs:
             template = scratch / "template.db"
             build_template(course, graded_assignments, template)
-            shared = {"template": template.read_bytes(), "notebooks": notebooks,
+            # The template gradebook goes with every task: compressed, it is a few kB (mostly empty pages).
+            shared = {"template": zlib.compress(template.read_bytes()), "notebooks": notebooks,
                       "known": {name: source_cells(course.source_dir, name) for name in everything},
                       "limits": asdict(course.limits), "trusted_tests": course.trusted_tests,
                       "code_version": code_version()}

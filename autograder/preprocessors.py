@@ -13,7 +13,7 @@ import copy
 import time
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
-from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CoalesceStreamsPreprocessor, CSSHTMLHeaderPreprocessor
 from nbformat.notebooknode import NotebookNode
 from nbgrader import utils
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearOutput,
@@ -197,7 +197,9 @@ class ScrubTracebacks(NbGraderPreprocessor):
 # nbgrader 0.9's Autograde.sanitize_preprocessors and autograde_preprocessors, with ours in place of
 # OverwriteCells and Execute (tests/test_pipeline_grade.py checks that nothing else differs).
 SANITIZE = [ClearOutput, DeduplicateIds, OverwriteKernelspec, TolerantOverwriteCells, CheckCellMetadata]
-AUTOGRADE = [ResilientExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
+# A cell's prints are joined into one output per stream, as JupyterLab shows them: how they were cut into
+# messages depends on the kernel's timing, and a grade's record must not.
+AUTOGRADE = [ResilientExecute, CoalesceStreamsPreprocessor, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
              AssignLatePenalties, CheckCellMetadata]
 # nbgrader's GenerateFeedback.preprocessors with the hidden tests taken out before rendering.
 FEEDBACK = [GetGrades, HideHiddenTests, ScrubTracebacks, CSSHTMLHeaderPreprocessor]
