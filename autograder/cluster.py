@@ -21,6 +21,7 @@ from distributed import Client, LocalCluster, get_client, get_worker
 from distributed.scheduler import KilledWorker
 
 STARTED_TOPIC = "autograder-started"
+CONNECT_TIMEOUT = "20s"  # for a scheduler given with --scheduler to answer
 TICK_SECONDS = 0.1
 # Tasks handed to the cluster ahead of the results, per worker: enough to keep every worker busy.
 IN_FLIGHT_PER_WORKER = 2
@@ -50,12 +51,12 @@ def connect(scheduler=None, workers=1, allowed_failures=1, local_directory=None)
     single-threaded worker processes that goes away with this process."""
     if scheduler:
         try:
-            client = Client(scheduler, timeout="20s")
+            client = Client(scheduler, timeout=CONNECT_TIMEOUT)
         except OSError as error:
             from autograder.course import CommandError
 
             raise CommandError(f"no Dask scheduler answered at {scheduler} ({error}): start one with "
-                               "`dask scheduler` and workers with `dask worker {scheduler}`, or leave out "
+                               f"`dask scheduler` and workers with `dask worker {scheduler}`, or leave out "
                                "--scheduler to grade on this machine") from None
         with client:
             yield client

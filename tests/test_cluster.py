@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 from distributed import Client
 
+from autograder import cluster as dask_cluster
 from autograder import demo, grade
+from autograder.course import CommandError
 from autograder.journal import Journal, journal_path
 from support import selected_assignments
 
@@ -107,3 +109,10 @@ def test_the_gradebook_equals_sequential_nbgrader_cell_by_cell(graded_with_a_wor
     expected = grade.snapshot(sequential.db_url)
     assert len(expected) > 10 * len(STUDENTS)
     assert grade.snapshot(on_cluster.db_url) == expected
+
+
+def test_a_scheduler_that_does_not_answer_is_a_clear_error(monkeypatch):
+    monkeypatch.setattr(dask_cluster, "CONNECT_TIMEOUT", "3s")
+    with pytest.raises(CommandError, match=r"no Dask scheduler answered at tcp://127.0.0.1:9 .*dask worker tcp://"):
+        with dask_cluster.connect("tcp://127.0.0.1:9"):
+            pass
