@@ -85,6 +85,7 @@ def nbgrader_config(root, db_url=None, source_dir=SOURCE_DIR, release_dir=None, 
     config.ResilientExecute.max_output_chars = limits.max_output_chars
     config.Autograde.sanitize_preprocessors = preprocessors.SANITIZE
     config.Autograde.autograde_preprocessors = preprocessors.AUTOGRADE
+    config.CoalesceStreamsPreprocessor.enabled = True  # nbconvert's steps do nothing unless enabled
     config.GenerateFeedback.preprocessors = preprocessors.FEEDBACK
     return config
 

@@ -227,13 +227,16 @@ def reap_orphans():
             continue
         in_use -= set(folders)
     # A folder no sandbox uses any more, left by a grader that was killed (a new one may not be in use yet).
+    # Only this user's folders (root's: all of them): another user's leftovers are theirs to remove.
     for folder in Path(SOCKET_FOLDER_ROOT).glob("nnk-*"):
         try:
-            stale = str(folder) not in in_use and time.time() - folder.stat().st_mtime > STALE_FOLDER_SECONDS
-        except OSError:
+            status = folder.stat()
+            stale = (str(folder) not in in_use and time.time() - status.st_mtime > STALE_FOLDER_SECONDS
+                     and (is_root() or status.st_uid == os.geteuid()))
+            if stale:
+                remove_socket_folder(folder)
+        except OSError:  # gone meanwhile, or not ours to remove after all: never a reason not to grade
             continue
-        if stale:
-            remove_socket_folder(folder)
 
 
 @functools.lru_cache(maxsize=None)
@@ -274,7 +277,7 @@ class _Template:
     """This process's kernel template (autograder/kernel_template.py): started once, forks every kernel."""
 
     def __init__(self, modules):
-        self.config_folder = tempfile.mkdtemp(prefix="nnk-template-")
+        self.config_folder = tempfile.mkdtemp(prefix="nncourse-template-")  # not a socket folder (nnk-*)
         env = {**environment(0), "HOME": self.config_folder, "MPLCONFIGDIR": self.config_folder,
                "TMPDIR": self.config_folder}
         atexit.register(shutil.rmtree, self.config_folder, True)

@@ -177,6 +177,7 @@ def test_the_autograde_steps_are_nbgraders_with_ours_in_place(steps, replaced):
         expected += [getattr(preprocessors, name) for name in replaced[step.__name__]] \
             if step.__name__ in replaced else [step]
     assert ours == expected
+    assert nbgrader_config(".", limits=Limits()).CoalesceStreamsPreprocessor.enabled, "nbconvert's steps start disabled"
 
 
 def test_grading_nothing_says_what_to_do(tmp_path):
