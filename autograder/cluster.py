@@ -25,6 +25,7 @@ CONNECT_TIMEOUT = "20s"  # for a scheduler given with --scheduler to answer
 TICK_SECONDS = 0.1
 # Tasks handed to the cluster ahead of the results, per worker: enough to keep every worker busy.
 IN_FLIGHT_PER_WORKER = 2
+ASK_EVERY_SECONDS = 1.0  # how often the number of workers is asked again (a cluster may grow or shrink)
 
 
 @dataclass
@@ -118,10 +119,13 @@ def run(client, function, tasks, on_result, on_start=None, progress=None, shared
     waiting = iter(tasks)
     in_flight = {}  # future: label
     labels = {}     # a label as it comes back in an event (plain data): the parent's label
+    asked_at = [-ASK_EVERY_SECONDS]  # asking the scheduler how many workers it has costs a round trip
 
     def submit_more():
-        if len(in_flight) >= IN_FLIGHT_PER_WORKER and not _every(1.0):
+        now = time.monotonic()
+        if len(in_flight) >= IN_FLIGHT_PER_WORKER and now - asked_at[0] < ASK_EVERY_SECONDS:
             return
+        asked_at[0] = now
         room = IN_FLIGHT_PER_WORKER * max(1, len(client.nthreads())) - len(in_flight)
         for _ in range(room):
             try:
@@ -167,18 +171,6 @@ def run(client, function, tasks, on_result, on_start=None, progress=None, shared
         client.cancel(list(in_flight))
         if progress:
             progress.close()
-
-
-_last_asked = [0.0]
-
-
-def _every(seconds):
-    """True at most once per `seconds` (asking the scheduler how many workers it has costs a round trip)."""
-    now = time.monotonic()
-    if now - _last_asked[0] < seconds:
-        return False
-    _last_asked[0] = now
-    return True
 
 
 def _plain(label):

@@ -132,7 +132,7 @@ def shallow_initialize_parameters(n_x, n_h, n_y, seed=0):
 
 def shallow_forward(X, params):
     """{diagnosis: cache} for the usual mistakes in the shallow network's forward pass."""
-    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    W1, W2, b2 = params["W1"], params["W2"], params["b2"]
     _, right = shallow.forward(X, params)
 
     def cache(Z1, hidden, output):
