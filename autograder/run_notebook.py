@@ -6,10 +6,13 @@ import nbformat
 from nbclient import NotebookClient
 
 
-def execute(path, timeout=300):
-    """Run a notebook in its own folder in a fresh kernel; return (notebook, seconds)."""
+def execute(path, timeout=300, allow_errors=False):
+    """Run a notebook in its own folder in a fresh kernel; return (notebook, seconds).
+
+    allow_errors=False stops at the first cell that raises (nbclient's CellExecutionError), as a
+    student's Run All does; True runs every cell, as autograding does."""
     notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
                             resources={"metadata": {"path": str(Path(path).parent)}})
     start = time.perf_counter()
     client.execute()

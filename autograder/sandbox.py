@@ -133,11 +133,13 @@ def limit_command(limits):
     return args + ["--"]
 
 
-def bwrap_command(kernel_cmd, socket_folder, work_files, limits, uid=None, helpers_modules=None, stub=False):
+def bwrap_command(kernel_cmd, socket_folder, work_files, limits, uid=None, helpers_modules=None, stub=False,
+                  agent_folder=None):
     """The command that runs kernel_cmd in a fresh sandbox (see the module's docstring).
 
     work_files: host paths bound read-only into the working folder; uid: the unprivileged uid to switch
-    to when bwrap runs as root (None: an ordinary user's user namespace).
+    to when bwrap runs as root (None: an ordinary user's user namespace); agent_folder: the grader's
+    folder for its agent's sockets, seen read-only at the same path.
     """
     args = ["bwrap", "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-net", "--unshare-ipc",
             "--unshare-uts", "--unshare-cgroup-try", "--hostname", "sandbox"]
@@ -153,6 +155,8 @@ def bwrap_command(kernel_cmd, socket_folder, work_files, limits, uid=None, helpe
     args += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev"]
     for path in work_files:
         args += ["--ro-bind", str(path), f"{WORK}/{Path(path).name}"]
+    if agent_folder is not None:
+        args += ["--ro-bind", str(agent_folder), str(agent_folder)]
     args += ["--bind", str(socket_folder), str(socket_folder),
              "--ro-bind", str(Path(socket_folder) / "passwd"), "/etc/passwd",
              "--chdir", WORK, "--clearenv"]
@@ -183,6 +187,17 @@ def make_socket_folder(uid):
     (folder / "passwd").write_text(f"student:x:{inside_uid}:{inside_uid}:student:{SCRATCH}:/bin/false\n")
     if uid is not None:
         os.chown(folder, uid, uid)
+    return folder
+
+
+def make_agent_folder(uid):
+    """The folder where the grader listens for its agent (autograder/trusted.py): the grader's own, which the
+    sandbox sees read-only. Unlike the socket folder, where the kernel writes, nothing in it can be swapped
+    for a link by the student's code between the grader making a socket and setting who may connect."""
+    folder = Path(tempfile.mkdtemp(prefix="nnk-", suffix="-agent", dir=SOCKET_FOLDER_ROOT))
+    if uid is not None:  # the sandbox's user may look in, nobody else (it connects through the group)
+        os.chown(folder, os.geteuid(), uid)
+        os.chmod(folder, 0o750)
     return folder
 
 
@@ -381,6 +396,7 @@ class SandboxedKernelManager(AsyncKernelManager):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._socket_folder = None
+        self._agent_folder = None
         self._kernel_log = None
         self._forked = None  # (uid, work folder) when the kernel is forked from the template
         if self.sandboxed:
@@ -414,6 +430,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         self._remove_folder()
         uid = sandbox_uid() if is_root() else None
         self._socket_folder = make_socket_folder(uid)
+        self._agent_folder = make_agent_folder(uid)
         self.ip = str(self._socket_folder / "k")
         self.connection_file = str(self._socket_folder / "connection.json")
         kernel_cmd, kw = await super()._async_pre_start_kernel(**kw)
@@ -431,7 +448,7 @@ class SandboxedKernelManager(AsyncKernelManager):
                 "-f", self.connection_file]
             kernel_cmd = [part.format(fd=STUB_READY_FD) for part in STUB]
         command = bwrap_command(kernel_cmd, self._socket_folder, work_files, self._limits(), uid,
-                                self.helpers_modules, stub=self._forked is not None)
+                                self.helpers_modules, stub=self._forked is not None, agent_folder=self._agent_folder)
         if self._forked is not None:
             command = command[:1] + ["--info-fd", str(STUB_INFO_FD)] + command[1:]
         # The kernel's own stdout and stderr (not the cells': those go over ZMQ) go to a small file of its
@@ -471,6 +488,11 @@ class SandboxedKernelManager(AsyncKernelManager):
             "env": environment(self._forked), "limits": rlimits, "argv": self._kernel_argv,
             "log": str(self._socket_folder / "kernel.log")})
 
+    @property
+    def agent_folder(self):
+        """The grader's folder for its agent's sockets, which the sandbox sees read-only (None: unsandboxed)."""
+        return self._agent_folder
+
     def kernel_log(self):
         """The end of what the kernel printed outside of cells (why it did not start, say)."""
         if self._socket_folder is None or not (self._socket_folder / "kernel.log").exists():
@@ -491,6 +513,9 @@ class SandboxedKernelManager(AsyncKernelManager):
         if self._socket_folder is not None:
             remove_socket_folder(self._socket_folder)
             self._socket_folder = None
+        if self._agent_folder is not None:
+            remove_socket_folder(self._agent_folder)
+            self._agent_folder = None
 
     def __del__(self):
         super().__del__()

@@ -22,7 +22,10 @@ import contextlib
 import importlib
 import io
 import json
+import os
+import shutil
 import sys
+import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -33,15 +36,20 @@ from nbformat.notebooknode import NotebookNode
 from helpers import agent, grading, place
 
 AGENT_SOURCE = Path(agent.__file__).read_text()
-# Runs the agent in a namespace of its own: nothing is added to the student's.
-SERVE = (f"(lambda namespace: (exec(compile({AGENT_SOURCE!r}, '<course-agent>', 'exec'), namespace), "
-         "namespace['serve']()))({'__name__': 'course_agent', '__file__': '<course-agent>'})")
 ALLOWED_MODULES = {"numpy", "math", "time", "helpers", "helpers.datasets", "helpers.plotting", "matplotlib",
                    "matplotlib.pyplot"}
 INTERRUPT_GRACE_SECONDS = 10
-POLL_MILLISECONDS = 100
-TIMEOUT_ERROR = "CellTimeoutError"  # the name nbgrader gives a cell stopped at the time limit  # between looks at the clock and the kernel's health; messages wake the wait at once
+POLL_MILLISECONDS = 100  # between looks at the clock and the kernel's health; the agent's messages wake the wait
+RECEIVE_BYTES = 2**20
+TIMEOUT_ERROR = "CellTimeoutError"  # the name nbgrader gives a cell stopped at the time limit
 CLOSE_SECONDS = 10
+
+
+def serve_code(address):
+    """The code that runs the agent in a namespace of its own (nothing is added to the student's), serving the
+    grader's socket at address."""
+    return (f"(lambda namespace: (exec(compile({AGENT_SOURCE!r}, '<course-agent>', 'exec'), namespace), "
+            f"namespace['serve']({address!r})))({{'__name__': 'course_agent', '__file__': '<course-agent>'}})")
 
 
 class KernelLost(BaseException):
@@ -101,35 +109,19 @@ class KernelSession:
         self.stand_ins = {}
         self.broken = ""
         self.timed_out = False  # a call ran past the cell's time limit and was interrupted
+        self.connection = None  # the agent's end of the grader's Unix socket
+        self.frames = agent.Frames()
+        self._own_folder = None
 
     # -- the wire ------------------------------------------------------------------------
 
-    async def _receive(self):
-        """The agent's next message, decoded; raises KernelLost, AgentGone."""
-        import zmq
-        import zmq.asyncio
+    async def _wait(self, awaitable_of):
+        """awaitable_of()'s result, looking at the clock and the kernel's health every POLL_MILLISECONDS while
+        it is not there; raises KernelLost, AgentGone (the agent's execution ended: it will never answer)."""
+        import asyncio
 
-        poller = zmq.asyncio.Poller()
-        stdin, shell = self.kc.stdin_channel.socket, self.kc.shell_channel.socket
-        poller.register(stdin, zmq.POLLIN)
-        poller.register(shell, zmq.POLLIN)
         interrupted_at = None
         while True:
-            ready = dict(await poller.poll(POLL_MILLISECONDS))
-            if stdin in ready:
-                message = await self.kc.get_stdin_msg(timeout=1)
-                if message["parent_header"].get("msg_id") == self.msg_id and message["msg_type"] == "input_request":
-                    try:
-                        return agent.decode(message["content"].get("prompt", ""))
-                    except agent.WireError as error:
-                        return {"kind": "garbled", "message": str(error)}
-                continue
-            if shell in ready:
-                reply = await self.kc.get_shell_msg(timeout=1)
-                if reply["parent_header"].get("msg_id") == self.msg_id:
-                    content = reply["content"]
-                    raise AgentGone(f"{content.get('ename', 'the agent stopped')}: {content.get('evalue', '')}"[:500])
-                continue
             now = time.monotonic()
             if now > self.deadline:
                 if interrupted_at is None:
@@ -137,39 +129,114 @@ class KernelSession:
                     await self.km.interrupt_kernel()
                 elif now > interrupted_at + INTERRUPT_GRACE_SECONDS:
                     raise KernelLost(CellTimeoutError("the kernel did not answer, even after an interrupt"))
-            if not await self.km.is_alive():
-                raise KernelLost(DeadKernelError("the kernel died while the grader called the student's code"))
+            try:
+                return await asyncio.wait_for(awaitable_of(), POLL_MILLISECONDS / 1000)
+            except asyncio.TimeoutError:
+                pass
+            await self._check_agent()
+
+    async def _check_agent(self):
+        """Raise AgentGone if the agent's execution has ended, KernelLost if the kernel has."""
+        while await self.kc.shell_channel.msg_ready():
+            reply = await self.kc.get_shell_msg(timeout=1)
+            if reply["parent_header"].get("msg_id") == self.msg_id:
+                content = reply["content"]
+                raise AgentGone(f"{content.get('ename', 'the agent stopped')}: {content.get('evalue', '')}"[:500])
+        if not await self.km.is_alive():
+            raise KernelLost(DeadKernelError("the kernel died while the grader called the student's code"))
+
+    async def _receive(self):
+        """The agent's next message, decoded; raises KernelLost, AgentGone."""
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                text = self.frames.next_text()
+            except agent.WireError as error:
+                self.frames = agent.Frames()  # what follows an oversized frame cannot be read either
+                raise AgentGone(f"the agent sent {error}") from None
+            if text is not None:
+                try:
+                    return agent.decode(text)
+                except agent.WireError as error:
+                    return {"kind": "garbled", "message": str(error)}
+            data = await self._wait(lambda: loop.sock_recv(self.connection, RECEIVE_BYTES))
+            if not data:  # the agent closed its end: its execution is over, or about to be
+                until = time.monotonic() + CLOSE_SECONDS
+                while time.monotonic() < until:
+                    await self._check_agent()
+                    await asyncio.sleep(POLL_MILLISECONDS / 1000)
+                raise AgentGone("the agent closed its connection")
+            self.frames.feed(data)
+
+    def _send(self, message):
+        self.connection.setblocking(True)  # the agent reads as it goes; the grader's messages are small
+        try:
+            self.connection.sendall(agent.frame(_reply(message)))
+        finally:
+            self.connection.setblocking(False)
 
     async def _exchange(self, message):
         """Send one request and answer the agent's callbacks until it replies to it."""
-        self.kc.input(_reply(message))
+        self._send(message)
         while True:
             reply = await self._receive()
             if reply.get("kind") != "callback":
                 return reply
-            self.kc.input(self._answer_callback(reply))
+            self._send(self._answer_callback(reply))
 
     def _answer_callback(self, request):
         name = request.get("name")
         function = self.stand_ins.get(name)
         if function is None:
-            return _reply({"kind": "raise", "message": f"`{str(name)[:40]}` has no stand-in here"})
+            return {"kind": "raise", "message": f"`{str(name)[:40]}` has no stand-in here"}
         try:
             args, kwargs = agent.from_data(request.get("args")), agent.from_data(request.get("kwargs"))
             if not (isinstance(args, list) and isinstance(kwargs, dict)):
                 raise agent.WireError("a call without a list of arguments")
-            return _reply({"kind": "return", "value": agent.to_data(function(*args, **kwargs))})
+            return {"kind": "return", "value": agent.to_data(function(*args, **kwargs))}
         except Exception as error:  # the course's function, given the student's arguments, may refuse them
-            return _reply({"kind": "raise", "type": type(error).__name__, "message": str(error)[:500]})
+            return {"kind": "raise", "type": type(error).__name__, "message": str(error)[:500]}
 
     async def _open(self):
-        self.msg_id = self.kc.execute(SERVE, silent=True, store_history=False, allow_stdin=True)
+        import asyncio
+        import secrets
+        import socket
+
+        folder = getattr(self.km, "agent_folder", None)
+        if folder is None:  # an unsandboxed kernel: a private folder of the grader's
+            self._own_folder = tempfile.mkdtemp(prefix="nnagent-")
+            folder = self._own_folder
+        # A name nobody can guess, in a folder nobody else can write to.
+        address = str(Path(folder) / f"agent-{secrets.token_hex(8)}")
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            listener.bind(address)
+            group = os.stat(folder).st_gid
+            if group != os.getegid():  # the sandbox's user, a member of the folder's group, connects
+                os.chown(address, -1, group)
+                os.chmod(address, 0o660)
+            listener.listen(1)
+            listener.setblocking(False)
+            self.msg_id = self.kc.execute(serve_code(address), silent=True, store_history=False,
+                                          allow_stdin=False)
+            loop = asyncio.get_running_loop()
+            self.connection, _ = await self._wait(lambda: loop.sock_accept(listener))
+        finally:
+            listener.close()
+            with contextlib.suppress(OSError):
+                os.unlink(address)
+        self.connection.setblocking(False)
         ready = await self._receive()
         if ready.get("kind") != "ready":
             raise AgentGone("the kernel did not start the grader's agent")
 
     async def _close(self):
-        self.kc.input(_reply({"kind": "done"}))
+        import asyncio
+
+        with contextlib.suppress(OSError):
+            self._send({"kind": "done"})
         until = time.monotonic() + CLOSE_SECONDS
         while time.monotonic() < until:
             if await self.kc.shell_channel.msg_ready():
@@ -179,7 +246,7 @@ class KernelSession:
             elif not await self.km.is_alive():
                 return
             else:
-                await self.kc.shell_channel.socket.poll(POLL_MILLISECONDS)
+                await asyncio.sleep(POLL_MILLISECONDS / 1000 / 10)
         # The agent's own output (status, streams) is nobody's: drop it so that the next cell starts clean.
         while await self.kc.iopub_channel.msg_ready():
             await self.kc.get_iopub_msg(timeout=1)
@@ -235,8 +302,14 @@ class KernelSession:
         return value
 
     def close(self):
-        if self.msg_id is not None and not self.broken:
-            self._run(self._close)
+        try:
+            if self.msg_id is not None and not self.broken:
+                self._run(self._close)
+        finally:
+            if self.connection is not None:
+                self.connection.close()
+            if self._own_folder is not None:
+                shutil.rmtree(self._own_folder, ignore_errors=True)
 
 
 def _reply(message):

@@ -9,7 +9,10 @@ start-up included:
 - sequential: `nbgrader autograde <assignment>` for each assignment, one after the other;
 - raw nbclient: every handed-in notebook executed top to bottom in a fresh kernel, with no
   sandbox and no grading, by as many processes as the pipeline has workers: the floor of
-  any grading that runs a kernel per notebook;
+  any grading that runs a kernel per notebook. Every cell runs, as in grading (nbgrader
+  executes with allow_errors): a Run All that stops at the first failing cell skips most of
+  a wrong or blank hand-in, which no grader may do (--stop-at-first-error measures that
+  instead);
 - the pipeline, `python -m autograder grade` (sandboxed, on a local Dask cluster), with 1
   worker and with --workers (the scaling table).
 Prints seconds per submission, the pipeline's ratios to both, and the extrapolation to
@@ -18,6 +21,7 @@ sequential nbgrader's cell by cell. Exits 1 if they differ or a target is missed
 on an idle machine: other processes on the same cores slow every side unevenly.
 """
 import argparse
+import functools
 import math
 import multiprocessing
 import os
@@ -50,26 +54,45 @@ def timed(command, cwd=None):
     return time.perf_counter() - start
 
 
-def execute_one(path):
-    """Run one handed-in notebook in a fresh kernel, in a scratch copy of its folder (raw nbclient)."""
+def execute_one(path, every_cell=True):
+    """Run one handed-in notebook in a fresh kernel, in a scratch copy of its folder (raw nbclient); return
+    the seconds it took."""
     from autograder.run_notebook import execute
 
+    # The kernels' start-up chatter (a warning about TCP, each time) is not the benchmark's output.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    start = time.perf_counter()
     with tempfile.TemporaryDirectory() as scratch:
         copy = Path(scratch) / Path(path).name
         shutil.copyfile(path, copy)
         try:
-            execute(copy, timeout=120)
-        except Exception:  # a student's error stops nbclient at that cell, as it stops a student
+            execute(copy, timeout=120, allow_errors=every_cell)
+        except Exception:  # without every_cell, a student's error stops nbclient at that cell
             pass
+    return time.perf_counter() - start
 
 
-def raw_nbclient(course, workers):
-    """Seconds to execute every notebook in submitted/ with `workers` processes."""
-    paths = sorted(str(path) for path in course.submitted.glob("*/*/*.ipynb"))
+def raw_nbclient(course, workers, every_cell=True):
+    """Seconds to execute every notebook in submitted/ with `workers` processes, and {assignment: the
+    seconds its notebooks took, one after the other}."""
+    paths = sorted(course.submitted.glob("*/*/*.ipynb"))
     start = time.perf_counter()
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        list(pool.map(execute_one, paths))
-    return time.perf_counter() - start
+        seconds = list(pool.map(functools.partial(execute_one, every_cell=every_cell), map(str, paths)))
+    per_assignment = {}
+    for path, taken in zip(paths, seconds):
+        per_assignment[path.parent.name] = per_assignment.get(path.parent.name, 0.0) + taken
+    return time.perf_counter() - start, per_assignment
+
+
+def task_seconds(course):
+    """{assignment: the seconds its submissions' grading tasks took on the workers} (from the journal)."""
+    per_assignment = {}
+    for entry in grade.journal_of(course).entries():
+        if "seconds" in entry:
+            per_assignment[entry["assignment"]] = per_assignment.get(entry["assignment"], 0.0) + entry["seconds"]
+    return per_assignment
 
 
 def pipeline(course, workers):
@@ -81,7 +104,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--students", type=int, help=f"class size (default: enough for {MIN_SUBMISSIONS} submissions)")
     parser.add_argument("--workers", type=int, default=default_workers())
-    parser.add_argument("--keep", action="store_true", help="keep the two throwaway courses")
+    parser.add_argument("--keep", action="store_true", help="keep the throwaway courses")
+    parser.add_argument("--stop-at-first-error", action="store_true",
+                        help="raw nbclient stops each notebook at its first failing cell (a student's Run All)")
     args = parser.parse_args(argv)
     chosen_assignments = assignments(SOURCE_DIR)
     students = args.students or math.ceil(MIN_SUBMISSIONS / len(chosen_assignments))
@@ -98,18 +123,29 @@ def main(argv=None):
         demo.write_submitted(course, demo.cohort_files(course, chosen))
     handed_in = len(chosen)
 
-    seconds = {"sequential": sum(timed([sys.executable, "-m", "nbgrader", "autograde", assignment],
-                                       cwd=courses["sequential"].root) for assignment in chosen_assignments),
-               "nbclient": raw_nbclient(courses["nbclient"], args.workers),
+    sequential = {assignment: timed([sys.executable, "-m", "nbgrader", "autograde", assignment],
+                                    cwd=courses["sequential"].root) for assignment in chosen_assignments}
+    nbclient_seconds, nbclient_per_assignment = raw_nbclient(courses["nbclient"], args.workers,
+                                                             every_cell=not args.stop_at_first_error)
+    seconds = {"sequential": sum(sequential.values()), "nbclient": nbclient_seconds,
                "pipeline-1": pipeline(courses["pipeline-1"], 1),
                "pipeline": pipeline(courses["pipeline"], args.workers)}
     expected = grade.snapshot(courses["sequential"].db_url)
     equal = all(grade.snapshot(courses[name].db_url) == expected for name in ("pipeline-1", "pipeline"))
-    labels = {"sequential": "nbgrader autograde, sequential", "nbclient": f"raw nbclient, {args.workers} processes",
+    labels = {"sequential": "nbgrader autograde, sequential", "nbclient": f"raw nbclient, {args.workers} processes"
+              + (", to the 1st error" if args.stop_at_first_error else ""),
               "pipeline-1": "autograder grade, 1 worker", "pipeline": f"autograder grade, {args.workers} workers"}
-    print(f"{'':34}{'seconds':>9}{'s/submission':>14}")
+    print(f"{'':46}{'seconds':>9}{'s/submission':>14}")
     for name in names:
-        print(f"{labels[name]:34}{seconds[name]:9.1f}{seconds[name] / handed_in:14.2f}")
+        print(f"{labels[name]:46}{seconds[name]:9.1f}{seconds[name] / handed_in:14.2f}")
+    tasks = task_seconds(courses["pipeline-1"])
+    count_of = {assignment: sum(1 for _, planned in chosen if planned == assignment) for assignment in sequential}
+    print("where the time goes, s/submission by assignment (sequential: its nbgrader command, start-up included;"
+          " nbclient: one notebook after another; pipeline: one grading task on a worker):")
+    print(f"  {'':26}{'sequential':>11}{'nbclient':>10}{'pipeline':>10}")
+    for assignment, count in count_of.items():
+        print(f"  {assignment:26}{sequential[assignment] / count:11.2f}"
+              f"{nbclient_per_assignment.get(assignment, 0.0) / count:10.2f}{tasks.get(assignment, 0.0) / count:10.2f}")
     vs_sequential = seconds["sequential"] / seconds["pipeline"]
     vs_nbclient = seconds["pipeline"] / seconds["nbclient"]
     scaling = seconds["pipeline-1"] / seconds["pipeline"]

@@ -7,8 +7,15 @@ A test cell names its assignment and function and says which problems to run:
         check.cases(update_step)               # the assignment's examples
         check.cases(update_step, seed=303)     # random problems drawn from a seed (the hidden tests)
 
-While one of a student's functions is tested, the course's versions of the assignment's
-other graded functions stand in for the student's, so that one mistake never counts twice.
+While one of a student's functions is tested, the course's versions of the graded functions
+it builds on stand in for the student's, so that one mistake never counts twice. A function
+builds on those before it in the assignment (the notebook's order), except the ones declared
+in its `not_from`: functions from which its answer could be had without doing the exercise
+(the loop version of the vectorized gradients, the tanh network's backward pass for the leaky
+ReLU one). A function after it never stands in: it could compute the answer (a perceptron's
+train_epoch run on one example is its update_step). While autograding, a stand-in answers from
+the grader; were it one of those, the student's function could ask it for the very answer it
+is tested on.
 """
 from dataclasses import dataclass
 from typing import Callable
@@ -24,11 +31,17 @@ class Graded:
     outputs: tuple = ("result",)          # names of what it returns, one table row each
     problems: Callable | None = None      # problems(seed=None) -> [(args, case)]: the examples, or random ones
     mistakes: Callable | None = None      # mistakes(*args) -> {diagnosis: the outputs that mistake gives}
+    not_from: tuple = ()                  # earlier graded functions that could compute this one's answer
 
 
-def stand_ins(assignment):
-    """{function name: the course's version} of every graded function of the assignment."""
-    return {name: graded.reference for name, graded in assignment.items()}
+def stand_ins(assignment, name):
+    """{function name: the course's version} of the graded functions that `name` builds on (see above);
+    none for a function the assignment does not grade."""
+    if name not in assignment:
+        return {}
+    names = list(assignment)
+    return {other: assignment[other].reference for other in names[:names.index(name)]
+            if other not in assignment[name].not_from}
 
 
 PERCEPTRON = {
@@ -60,7 +73,8 @@ LOGISTIC_REGRESSION = {
     "cost": Graded(logistic.cost, ("cost",), logistic.cost_problems, mistakes.logistic_cost),
     "gradients_loop": Graded(logistic.gradients_loop, ("dw", "db"), logistic.gradients_loop_problems,
                              mistakes.logistic_gradients),
-    "gradients": Graded(logistic.gradients, ("dw", "db"), logistic.gradients_problems, mistakes.logistic_gradients),
+    "gradients": Graded(logistic.gradients, ("dw", "db"), logistic.gradients_problems, mistakes.logistic_gradients,
+                        not_from=("gradients_loop",)),
     "optimize": Graded(logistic.optimize, ("w", "b", "costs"), logistic.optimize_problems, mistakes.logistic_optimize),
     "predict": Graded(logistic.predict, ("Y_hat",), logistic.predict_problems, mistakes.logistic_predict),
 }
@@ -78,12 +92,13 @@ SHALLOW_NETWORK = {
     "predict": Graded(shallow.predict, ("Y_hat",), shallow.predict_problems, mistakes.shallow_predict),
     "backward_propagation_leaky_relu": Graded(shallow.backward_leaky_relu, ("grads",),
                                               shallow.backward_leaky_relu_problems,
-                                              shallow.backward_leaky_relu_mistakes),
+                                              shallow.backward_leaky_relu_mistakes,
+                                              not_from=("backward_propagation",)),
 }
 # -- 05_vectorization ------------------------------------------------------------------------------------
 VECTORIZATION = {
     "train_step_per_example": Graded(shallow.train_step_per_example, shallow.STEP_OUTPUTS, shallow.train_step_problems,
                                      mistakes.shallow_train_step),
     "train_step_vectorized": Graded(shallow.train_step, shallow.STEP_OUTPUTS, shallow.train_step_problems,
-                                    mistakes.shallow_train_step),
+                                    mistakes.shallow_train_step, not_from=("train_step_per_example",)),
 }

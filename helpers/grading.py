@@ -140,7 +140,7 @@ class Check:
 
     title: str
     rtol: float = DEFAULT_RTOL
-    stand_ins: dict = field(default_factory=dict)  # the assignment's graded functions, the course's versions
+    assignment: dict = field(default_factory=dict)  # the assignment's graded functions (helpers/assignments.py)
     graded: object = None                            # the tested function's assignments.Graded, for cases()
     rows: list = field(default_factory=list)
     notes: list = field(default_factory=list)
@@ -164,8 +164,10 @@ class Check:
         name = getattr(function, "__name__", repr(function))
         if not callable(function):
             return self._call_failed(name, outputs, f"`{name}` is not a function: it is a {type(function).__name__}.")
-        if using is None:  # the course's versions of every other graded function of the assignment
-            using = {other: course for other, course in self.stand_ins.items() if other != name}
+        if using is None:  # the course's versions of the graded functions this one builds on
+            from helpers.assignments import stand_ins
+
+            using = stand_ins(self.assignment, name)
         where = place.current()
         if not getattr(function, "remote", False):
             reference_use = _calls_reference(function, exclude=set(using or ()))
@@ -285,9 +287,7 @@ class Check:
     def of(cls, assignment, name, title=None):
         """A check of the graded function `name` of an assignment (see helpers/assignments.py), titled by the
         function's name unless the cell checks more than that."""
-        from helpers.assignments import stand_ins
-
-        return cls(title or name, stand_ins=stand_ins(assignment), graded=assignment[name])
+        return cls(title or name, assignment=assignment, graded=assignment[name])
 
     def cases(self, student, seed=None, **draw):
         """function() on the assignment's examples (seed=None) or on random problems drawn from seed."""

@@ -1,0 +1,156 @@
+"""The grader's socket to its agent in the student's kernel (autograder/trusted.py, helpers/agent.py), attacked.
+
+The student's code runs in the same process as the agent, so it can find the socket and
+write to it. Whatever it sends, the grader must stay in charge: a frame claiming to be huge
+is refused before it is read, a stream cut off or gone quiet ends the call at the cell's
+time limit, a closed socket ends the session, and the next test cell gets a fresh one. The
+folder where the grader listens is its own: the sandbox sees it read-only.
+"""
+import asyncio
+import os
+import stat
+import time
+import types
+
+import pytest
+
+from autograder import sandbox, trusted
+
+# Finds the agent's end of the grader's socket among the kernel's descriptors (connected to an "agent-..." path).
+FIND_SOCKET = """
+import os, socket
+
+def agent_socket():
+    for fd in sorted(map(int, os.listdir("/proc/self/fd"))):
+        try:
+            candidate = socket.socket(fileno=fd)
+        except OSError:
+            continue
+        try:
+            if candidate.family == socket.AF_UNIX and "agent-" in str(candidate.getpeername()):
+                return socket.fromfd(fd, socket.AF_UNIX, socket.SOCK_STREAM)  # a copy: the agent's stays open
+        except OSError:
+            pass
+        finally:
+            candidate.detach()
+    raise RuntimeError("no agent socket found")
+"""
+
+ATTACKS = {
+    # 2**62 bytes announced: the grader must not try to read (or allocate) them.
+    "huge_frame": "def attack():\n    agent_socket().sendall((2**62).to_bytes(8, 'big') + b'{}')\n    return 1\n",
+    # A frame that is not JSON.
+    "garbled": "def attack():\n    agent_socket().sendall((5).to_bytes(8, 'big') + b'\\xff\\xfe{{{')\n    return 1\n",
+    # Half a frame, then silence: the grader must not wait past the cell's time limit.
+    "stalls": ("def attack():\n    import time\n    agent_socket().sendall((100).to_bytes(8, 'big') + b'{')\n"
+               "    time.sleep(3600)\n"),
+    # The agent's connection shut down under it.
+    "closes": "def attack():\n    agent_socket().shutdown(socket.SHUT_RDWR)\n    return 1\n",
+}
+
+LOOK_AT_AGENT_FOLDER = """
+def look(folder):
+    import os
+    tried = {}
+    for what, action in {"file": lambda: open(os.path.join(folder, "planted"), "w"),
+                         "link": lambda: os.symlink("/etc/passwd", os.path.join(folder, "agent-link")),
+                         "chmod": lambda: os.chmod(folder, 0o777)}.items():
+        try:
+            action()
+            tried[what] = "done"
+        except OSError as error:
+            tried[what] = type(error).__name__
+    return tried
+"""
+
+
+@pytest.fixture
+def kernel(tmp_path):
+    """A sandboxed kernel (forked from the template as root) and a way to run code in it."""
+    sandbox.check_available()
+
+    async def start():
+        manager = sandbox.SandboxedKernelManager(kernel_name="python3", fast_start=sandbox.is_root(),
+                                                 helpers_modules=["datasets", "plotting"])
+        await manager.start_kernel(cwd=str(tmp_path))
+        client = manager.client()
+        client.start_channels()
+        await client.wait_for_ready(timeout=120)
+        return manager, client
+
+    loop = asyncio.new_event_loop()
+    manager, client = loop.run_until_complete(start())
+
+    def run(code):
+        reply = loop.run_until_complete(client.execute_interactive(code, timeout=120))
+        assert reply["content"]["status"] == "ok", reply["content"]
+
+    yield types.SimpleNamespace(manager=manager, client=client, run=run)
+    client.stop_channels()
+    loop.run_until_complete(manager.shutdown_kernel(now=True))
+    loop.close()
+
+
+def session(kernel, seconds=60):
+    return trusted.KernelSession(types.SimpleNamespace(kc=kernel.client, km=kernel.manager), time.monotonic() + seconds)
+
+
+def test_a_call_and_a_callback_cross_the_socket(kernel):
+    kernel.run("def twice_via(x):\n    return 2 * helper(x)\n")
+    calls = session(kernel)
+    try:
+        outcome = calls.call("twice_via", (21,), {}, {"helper": lambda x: x + 0.5})
+    finally:
+        calls.close()
+    assert (outcome.value, outcome.error) == (43.0, "")
+
+
+@pytest.mark.parametrize("attack", ["huge_frame", "garbled", "closes"])
+def test_what_the_student_writes_on_the_socket_costs_only_that_call(kernel, attack):
+    kernel.run(FIND_SOCKET + ATTACKS[attack] + "def honest(x):\n    return x + 1\n")
+    calls = session(kernel)
+    started = time.monotonic()
+    try:
+        outcome = calls.call("attack", (), {}, {})
+    finally:
+        calls.close()
+    assert outcome.error and outcome.value is None, outcome
+    assert time.monotonic() - started < 30
+    # The next test cell opens a session of its own, which works.
+    calls = session(kernel)
+    try:
+        assert calls.call("honest", (1,), {}, {}).value == 2
+    finally:
+        calls.close()
+
+
+def test_a_stream_that_stops_mid_frame_ends_at_the_time_limit(kernel):
+    kernel.run(FIND_SOCKET + ATTACKS["stalls"] + "def honest(x):\n    return x + 1\n")
+    calls = session(kernel, seconds=3)
+    started = time.monotonic()
+    try:
+        outcome = calls.call("attack", (), {}, {})
+    finally:
+        calls.close()
+    assert calls.timed_out and not outcome.value, (outcome, time.monotonic() - started)
+    assert time.monotonic() - started < 3 + trusted.INTERRUPT_GRACE_SECONDS + trusted.CLOSE_SECONDS
+    calls = session(kernel)
+    try:
+        assert calls.call("honest", (1,), {}, {}).value == 2
+    finally:
+        calls.close()
+
+
+def test_the_grader_listens_in_a_folder_the_sandbox_cannot_change(kernel):
+    folder = kernel.manager.agent_folder
+    status = os.stat(folder)
+    assert status.st_uid == os.geteuid() and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    assert not status.st_mode & stat.S_IRWXO  # nobody else on the machine may look in (or connect)
+    kernel.run(LOOK_AT_AGENT_FOLDER)
+    calls = session(kernel)
+    try:
+        tried = calls.call("look", (str(folder),), {}, {}).value
+    finally:
+        calls.close()
+    assert "done" not in tried.values(), tried
+    assert sorted(os.listdir(folder)) == []  # the session's socket is gone with it, nothing was planted
