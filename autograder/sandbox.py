@@ -35,8 +35,9 @@ import weakref
 from pathlib import Path
 
 import zmq
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import Bool, Integer, List, Unicode
+from traitlets import Bool, DottedObjectName, Integer, List, Type, Unicode
 
 from autograder.course import CommandError
 
@@ -379,6 +380,52 @@ def kill_kernels():
                 pass
 
 
+SHUTDOWN_POLL_SECONDS = 0.005  # how often a killed kernel is looked at until it is gone
+IOPUB_CHECK_SECONDS = 0.02  # how long a kernel_info request's status message is awaited before asking again
+
+
+class ReadyKernelClient(AsyncKernelClient):
+    """jupyter_client's client, with a shorter wait for IOPub when the kernel starts.
+
+    A kernel is ready when it answers kernel_info and IOPub is connected: jupyter_client
+    proves the latter by awaiting, for 0.2 s, a status message of that request; a kernel
+    that answers before its IOPub subscription is through (ZMQ's slow joiner, nearly always
+    for a forked kernel) costs that whole 0.2 s before the next try. Here each try waits
+    IOPUB_CHECK_SECONDS and asks again: the same proof, about 0.2 s sooner per notebook.
+    """
+
+    async def _async_wait_for_ready(self, timeout=None):
+        from queue import Empty
+
+        until = time.monotonic() + (float("inf") if timeout is None else timeout)
+        while True:
+            self.kernel_info()
+            try:
+                reply = await self.shell_channel.get_msg(timeout=1)
+            except Empty:
+                reply = None
+            if reply is not None and reply["msg_type"] == "kernel_info_reply":
+                try:
+                    await self.iopub_channel.get_msg(timeout=IOPUB_CHECK_SECONDS)
+                except Empty:
+                    pass
+                else:
+                    self._handle_kernel_info_reply(reply)
+                    break
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() >= until:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
+        # What else IOPub holds is from before any cell: drop it.
+        while True:
+            try:
+                await self.iopub_channel.get_msg(timeout=IOPUB_CHECK_SECONDS)
+            except Empty:
+                break
+
+    wait_for_ready = _async_wait_for_ready  # (AsyncKernelClient binds the name to its parent's method)
+
+
 class SandboxedKernelManager(AsyncKernelManager):
     """A kernel manager whose kernels each run in a fresh sandbox (nbclient and nbgrader use it unchanged)."""
 
@@ -390,6 +437,8 @@ class SandboxedKernelManager(AsyncKernelManager):
     scratch_bytes = Integer(256 * 2**20, help="Size of the kernel's writable /tmp.").tag(config=True)
     helpers_modules = List(Unicode(), default_value=None, allow_none=True,
                            help="The only modules of helpers in the sandbox (None: all of them).").tag(config=True)
+    client_class = DottedObjectName("autograder.sandbox.ReadyKernelClient")
+    client_factory = Type(ReadyKernelClient, klass=AsyncKernelClient)
     fast_start = Bool(False, help="Fork each kernel into its fresh sandbox from a template process with the imports "
                                   "done (as root only; autograder/kernel_template.py).").tag(config=True)
 
@@ -500,6 +549,11 @@ class SandboxedKernelManager(AsyncKernelManager):
         with open(self._socket_folder / "kernel.log", "rb") as log:
             log.seek(max(0, os.fstat(log.fileno()).st_size - KERNEL_LOG_BYTES))
             return log.read().decode(errors="replace")
+
+    async def _async_wait(self, pollinterval=0.1):
+        # A killed sandbox is gone within milliseconds: looking every 0.1 s (jupyter_client's pace) would cost
+        # each notebook most of that.
+        await super()._async_wait(pollinterval=min(pollinterval, SHUTDOWN_POLL_SECONDS))
 
     async def _async_cleanup_resources(self, restart=False):
         await super()._async_cleanup_resources(restart=restart)

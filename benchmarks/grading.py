@@ -89,7 +89,7 @@ def raw_nbclient(course, workers, every_cell=True):
 def task_seconds(course):
     """{assignment: the seconds its submissions' grading tasks took on the workers} (from the journal)."""
     per_assignment = {}
-    for entry in grade.journal_of(course).entries():
+    for entry in grade.journal_of(course).entries().values():
         if "seconds" in entry:
             per_assignment[entry["assignment"]] = per_assignment.get(entry["assignment"], 0.0) + entry["seconds"]
     return per_assignment
