@@ -171,9 +171,16 @@ class KernelSession:
             self.frames.feed(data)
 
     def _send(self, message):
-        self.connection.setblocking(True)  # the agent reads as it goes; the grader's messages are small
+        """Write one message to the agent, which reads as it goes; one that stops reading (the student's code
+        can make it) holds the grader no longer than the cell's time limit and its grace."""
+        self.connection.settimeout(max(self.deadline + INTERRUPT_GRACE_SECONDS - time.monotonic(), 0.1))
         try:
             self.connection.sendall(agent.frame(_reply(message)))
+        except TimeoutError:
+            self.timed_out = True
+            raise KernelLost(CellTimeoutError("the kernel stopped reading the grader's messages")) from None
+        except OSError as error:
+            raise AgentGone(f"the agent's connection broke ({error})") from None
         finally:
             self.connection.setblocking(False)
 
@@ -235,8 +242,10 @@ class KernelSession:
     async def _close(self):
         import asyncio
 
-        with contextlib.suppress(OSError):
+        try:
             self._send({"kind": "done"})
+        except (AgentGone, KernelLost):
+            return
         until = time.monotonic() + CLOSE_SECONDS
         while time.monotonic() < until:
             if await self.kc.shell_channel.msg_ready():

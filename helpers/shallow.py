@@ -527,7 +527,10 @@ def check_speed(check, train_step_vectorized):
 
 def check_same_boundary(check, train_step_vectorized, num_steps=200):
     """Assignment 5 (d): num_steps steps of the student's step from the same start as the homework's loop version
-    reach the same parameters, and the same class on a grid over noisy XOR (up to rounding at the boundary)."""
+    reach the same parameters, and the same class on a grid over noisy XOR (up to rounding at the boundary).
+
+    The loop version's steps are computed by the course's vectorized step, which gives the same results up to
+    rounding (tests/test_shallow.py) in a twentieth of the time: this test no longer costs a second a hand-in."""
     from helpers import datasets
 
     X, Y = datasets.noisy_xor(m=200, noise=0.25, seed=3)
@@ -538,7 +541,7 @@ def check_same_boundary(check, train_step_vectorized, num_steps=200):
         return
     looped = trained = start
     for _ in range(num_steps):
-        looped, _, _ = train_step_per_unit(X, Y, looped, 1.2)
+        looped, _, _ = train_step(X, Y, looped, 1.2)
     for _ in range(num_steps):
         trained, _, _ = check.call(train_step_vectorized, X, Y, trained, 1.2, outputs=STEP_OUTPUTS)
         if check.failures:

@@ -12,6 +12,7 @@ import stat
 import time
 import types
 
+import numpy as np
 import pytest
 
 from autograder import sandbox, trusted
@@ -154,3 +155,18 @@ def test_the_grader_listens_in_a_folder_the_sandbox_cannot_change(kernel):
         calls.close()
     assert "done" not in tried.values(), tried
     assert sorted(os.listdir(folder)) == []  # the session's socket is gone with it, nothing was planted
+
+
+def test_an_agent_that_stops_reading_holds_the_grader_no_longer_than_the_time_limit(kernel):
+    kernel.run("import socket, time\n"
+               "def attack():\n    socket.socket.recv = lambda *args: time.sleep(3600)\n    return 1\n"
+               "def honest(x):\n    return 1\n")
+    calls = session(kernel, seconds=3)
+    started = time.monotonic()
+    with pytest.raises(trusted.KernelLost):
+        try:
+            assert calls.call("attack", (), {}, {}).value == 1
+            calls.call("honest", (np.zeros(4 * 2**20),), {}, {})  # 32 MB: more than the socket holds
+        finally:
+            calls.close()
+    assert time.monotonic() - started < 3 + trusted.INTERRUPT_GRACE_SECONDS + 5

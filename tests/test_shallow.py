@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from helpers import datasets, shallow
-from helpers.gradcheck import norm_relative_error, numerical_gradient, relative_error
+from helpers.gradcheck import error_relative_to_largest, norm_relative_error, numerical_gradient, relative_error
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -287,3 +287,14 @@ def test_the_homework_stages_agree_with_train_step(version, seed):
         np.testing.assert_allclose(grads_stage[name], grads[name], rtol=1e-10, atol=1e-14)
     for name in new_params:
         np.testing.assert_allclose(new_params_stage[name], new_params[name], rtol=1e-10, atol=1e-14)
+
+
+def test_the_boundary_test_may_train_the_loop_version_with_train_step():
+    """check_same_boundary computes the loop version's 200 steps with train_step: the two agree to rounding."""
+    X, Y = datasets.noisy_xor(m=200, noise=0.25, seed=3)
+    looped = vectorized = shallow.initialize_parameters(2, 4, 1, seed=0, scale=1.0)
+    for _ in range(200):
+        looped, _, _ = shallow.train_step_per_unit(X, Y, looped, 1.2)
+        vectorized, _, _ = shallow.train_step(X, Y, vectorized, 1.2)
+    for name, value in looped.items():
+        assert error_relative_to_largest(vectorized[name], value) < 1e-12, name
