@@ -3,13 +3,13 @@
 During autograding, test cells run in the trusted grader, never in the student's kernel.
 When a test cell calls a student's function, the grader sends this file's source to the
 kernel and runs `serve(address)` there: the agent connects to the grader's Unix socket at
-address (in the kernel's own socket folder, the only folder of the grader's its sandbox
-sees) and answers the grader's requests (call a function with these arguments, with these
-stand-ins; look up a name), one JSON text each way, each sent as a frame (its length in
-FRAME_HEADER_BYTES bytes, big-endian, then the text in UTF-8). A direct socket rather than
-the Jupyter protocol's stdin channel: a stand-in's call back to the grader is a plain
-round trip, not a signed message relayed by two event loops (about 20 times faster, and
-a training loop makes thousands of them). The agent is the student's to break: whatever
+address (in a folder of the grader's own, which the sandbox sees read-only) and answers the
+grader's requests (call a function with these arguments, with these stand-ins; look up a
+name), one JSON text each way, each sent as a frame (its length in FRAME_HEADER_BYTES
+bytes, big-endian, then the text in UTF-8). A socket of its own rather than the Jupyter
+protocol's stdin channel: a stand-in's call back to the grader is a plain round trip, not
+a signed message relayed by two event loops, about a fifth of the time
+(benchmarks/agent_channel.py), and a training loop makes thousands of them. The agent is the student's to break: whatever
 it sends back is decoded by `decode`, strictly, as untrusted data.
 
 Plain data is None, bool, int, float, str, lists, tuples, dicts with str keys, NumPy

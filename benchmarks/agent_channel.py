@@ -1,0 +1,84 @@
+"""A round trip between the trusted grader and its agent in the kernel: the grader's socket against Jupyter's stdin.
+
+    .venv/bin/python benchmarks/agent_channel.py            # 2,000 round trips each way
+
+A test of a training loop calls the course's stand-ins from the student's loop thousands of
+times per hand-in (assignment 04's fit: four per iteration), each a round trip from the
+sandboxed kernel to the grader. Measured side by side in one sandboxed kernel: the grader's
+own Unix socket (autograder/trusted.py, what grading uses: a student's function calling a
+stand-in that answers from the grader) and the Jupyter protocol's stdin channel (what it
+used before: the kernel's raw_input and the client's input_reply, with nothing else done).
+"""
+import argparse
+import asyncio
+import sys
+import time
+import types
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from autograder import sandbox, trusted  # noqa: E402
+
+CALLBACKS = """
+def calls_back(count):
+    total = 0
+    for i in range(count):
+        total += stand_in(i)
+    return total
+"""
+
+
+async def stdin_round_trips(client, count):
+    """Seconds for count input_request/input_reply exchanges (the kernel's raw_input, answered at once)."""
+    code = f"for _ in range({count}):\n    get_ipython().kernel.raw_input('ping')\n"
+    start = time.perf_counter()
+    msg_id = client.execute(code, allow_stdin=True, silent=True)
+    answered = 0
+    while answered < count:
+        message = await client.get_stdin_msg(timeout=60)
+        if message["parent_header"].get("msg_id") == msg_id:
+            client.input("pong")
+            answered += 1
+    while (await client.get_shell_msg(timeout=60))["parent_header"].get("msg_id") != msg_id:
+        pass
+    return time.perf_counter() - start
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--count", type=int, default=2000)
+    args = parser.parse_args(argv)
+    sandbox.check_available()
+    loop = asyncio.new_event_loop()
+    manager = sandbox.SandboxedKernelManager(kernel_name="python3", fast_start=sandbox.is_root(),
+                                             helpers_modules=["datasets", "plotting"])
+    loop.run_until_complete(manager.start_kernel(cwd=str(Path(__file__).parent)))
+    client = manager.client()
+    client.start_channels()
+    try:
+        loop.run_until_complete(client.wait_for_ready(timeout=120))
+        loop.run_until_complete(client.execute_interactive(CALLBACKS, timeout=60))
+        session = trusted.KernelSession(types.SimpleNamespace(kc=client, km=manager), time.monotonic() + 600)
+        session.call("calls_back", (10,), {}, {"stand_in": lambda i: i})  # the session open, and a warm-up
+        start = time.perf_counter()
+        outcome = session.call("calls_back", (args.count,), {}, {"stand_in": lambda i: i})
+        socket_seconds = time.perf_counter() - start
+        session.close()
+        assert outcome.value == args.count * (args.count - 1) // 2, outcome
+        loop.run_until_complete(stdin_round_trips(client, 10))
+        stdin_seconds = loop.run_until_complete(stdin_round_trips(client, args.count))
+    finally:
+        client.stop_channels()
+        loop.run_until_complete(manager.shutdown_kernel(now=True))
+        loop.close()
+    per = {name: seconds / args.count * 1000 for name, seconds in (("socket", socket_seconds),
+                                                                    ("stdin", stdin_seconds))}
+    print(f"{args.count} round trips, sandboxed kernel ({'forked' if sandbox.is_root() else 'plain'}):")
+    print(f"  the grader's socket (a stand-in called back): {per['socket']:.3f} ms each")
+    print(f"  Jupyter's stdin channel (raw_input, nothing else): {per['stdin']:.3f} ms each")
+    print(f"  the socket takes {per['socket'] / per['stdin']:.2f}x the stdin channel's time")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
