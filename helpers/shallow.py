@@ -44,6 +44,11 @@ closest to theirs, and from it the curve is much the same on other draws of the
 data. From other N(0, 1) starts it is not: the first cost is below 0.9 for more
 than half of them, and about one start in three is still above 0.35 after 100 epochs.
 """
+import contextlib
+import copy
+import io
+import warnings
+
 import numpy as np
 
 from helpers import codecheck
@@ -494,6 +499,7 @@ def check_no_loops(check, train_step_vectorized):
 
 
 SPEED_EXAMPLES, MIN_SPEEDUP = 10_000, 20
+SPEED_PROBE_SEED = 509  # a problem like the hidden tests', for a step whose timed results are wrong
 
 
 def check_speed(check, train_step_vectorized):
@@ -518,11 +524,50 @@ def check_speed(check, train_step_vectorized):
         return (rng.normal(size=X.shape), rng.integers(0, 2, size=Y.shape),
                 initialize_parameters(2, 4, 1, seed=int(rng.integers(1000)), scale=1.0), 1.2)
 
-    speedup = codecheck.speedup(train_step_per_unit, train_step_vectorized, fresh_problem)
+    timed = []
+    speedup = codecheck.speedup(train_step_per_unit, train_step_vectorized, fresh_problem, timed_calls=timed)
     print(f"on {X.shape[1]} examples your step is {speedup:.0f} times faster than the loop version")
-    check.require(f"at least {MIN_SPEEDUP} times faster", speedup >= MIN_SPEEDUP,
-                  f"less than {MIN_SPEEDUP} times faster (the line above says how much). Look for work done once "
-                  "per example or per unit: every line should handle whole matrices.")
+    if _require_the_work_was_done(check, timed, train_step_vectorized):
+        check.require(f"at least {MIN_SPEEDUP} times faster", speedup >= MIN_SPEEDUP,
+                      f"less than {MIN_SPEEDUP} times faster (the line above says how much). Look for work done "
+                      "once per example or per unit: every line should handle whole matrices.")
+
+
+def _require_the_work_was_done(check, timed, student):
+    """A row: the timed calls returned the course's step's results on their inputs, unless the student's step
+    gets another problem of the hidden tests' kind wrong too (a mistake that part (a) counts already). So a step
+    that answers quickly, and wrongly, only where it guesses it is timed earns no speed."""
+    wrong = sum(not _same_step(result, train_step(*args)) for args, result in timed)
+    if wrong:
+        ((args, _),) = train_step_problems(seed=SPEED_PROBE_SEED, count=1)
+        try:  # its warnings and stderr were reported by part (a); here they would cost the cell its points
+            with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
+                warnings.simplefilter("ignore")
+                right_elsewhere = _same_step(student(*copy.deepcopy(args)), train_step(*args))
+        except Exception:  # the step's own failure: part (a) reports it
+            right_elsewhere = False
+        if not right_elsewhere:
+            return True
+    return check.require(
+        "the timed calls return the right results", not wrong,
+        f"{wrong} of the {len(timed)} timed calls returned other results than the course's step on the same "
+        "inputs, although your step is right on other problems: a step must do the same work whatever its inputs.")
+
+
+def _same_step(result, expected, rtol=1e-6):
+    """result is (new_params, cost, grads) equal to expected's, entry by entry and in shape, up to rounding."""
+    from helpers.gradcheck import error_relative_to_largest
+
+    try:
+        new_params, cost, grads = result
+        arrays_agree = all(np.shape(got[key]) == value.shape
+                           and error_relative_to_largest(np.asarray(got[key], dtype=float), value) <= rtol
+                           for got, want in ((new_params, expected[0]), (grads, expected[2]))
+                           for key, value in want.items())
+        cost = np.asarray(cost, dtype=float)
+        return arrays_agree and cost.size == 1 and abs(cost.item() - expected[1]) <= rtol * abs(expected[1])
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+        return False
 
 
 def check_same_boundary(check, train_step_vectorized, num_steps=200):
@@ -693,12 +738,14 @@ def check_stage_speed(check, student, min_speedup, examples, inputs, hiddens, se
                     for key, value in args[2].items()),
             "new_params must hold W1, b1, W2, b2 and grads dW1, db1, dW2, db2, each of its parameter's shape."):
         return
-    speedup = codecheck.speedup(train_step_per_unit, student, fresh_problem)
+    timed = []
+    speedup = codecheck.speedup(train_step_per_unit, student, fresh_problem, timed_calls=timed)
     print(f"with n_x={inputs}, n_h={hiddens} and m={examples} your step is {speedup:.1f} times faster than the "
           "loop version")
-    check.require(f"at least {min_speedup} times faster", speedup >= min_speedup,
-                  f"less than {min_speedup} times faster (the line above says how much). Look for work still done "
-                  "once per hidden unit or per input.")
+    if _require_the_work_was_done(check, timed, student):
+        check.require(f"at least {min_speedup} times faster", speedup >= min_speedup,
+                      f"less than {min_speedup} times faster (the line above says how much). Look for work still "
+                      "done once per hidden unit or per input.")
 
 
 def check_stage1_speed(check, train_step_per_example_student):

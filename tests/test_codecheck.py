@@ -232,3 +232,16 @@ def test_speedup_keeps_warnings_and_stderr_to_itself(capsys):
         warnings.simplefilter("error")
         codecheck.speedup(noisy, noisy, (1,), repeats=1, min_batch_seconds=0.0)
     assert capsys.readouterr().err == ""
+
+
+def test_speedup_hands_back_every_timed_call_of_the_fast_function_with_its_arguments_as_given():
+    fresh = iter(range(1000))
+
+    def fast(values):
+        values.append("changed in place")
+        return len(values)
+
+    timed = []
+    codecheck.speedup(lambda values: sum(range(1000)), fast, lambda: ([next(fresh)],), repeats=3,
+                      min_batch_seconds=0.0, timed_calls=timed)
+    assert len(timed) == 3 and all(args == ([args[0][0]],) and result == 2 for args, result in timed)

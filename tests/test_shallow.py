@@ -298,3 +298,34 @@ def test_the_boundary_test_may_train_the_loop_version_with_train_step():
         vectorized, _, _ = shallow.train_step(X, Y, vectorized, 1.2)
     for name, value in looped.items():
         assert error_relative_to_largest(vectorized[name], value) < 1e-12, name
+
+
+def test_a_step_that_answers_wrongly_only_while_timed_earns_no_speed():
+    """check_speed compares every timed call's results with the course's step on the same inputs."""
+    from helpers import grading
+
+    def timed_calls(step):
+        rng = np.random.default_rng(0)
+        calls = []
+        for _ in range(3):
+            args = (rng.normal(size=(2, 50)), rng.integers(0, 2, size=(1, 50)),
+                    shallow.initialize_parameters(2, 4, 1, seed=int(rng.integers(1000)), scale=1.0), 1.2)
+            calls.append((args, step(*args)))
+        return calls
+
+    def lazy_when_timed(X, Y, params, learning_rate):  # right, except on the timed calls' size
+        if X.shape[1] != 50:
+            return shallow.train_step_per_example(X, Y, params, learning_rate)
+        return dict(params), 0.5, {"d" + key: np.zeros_like(value) for key, value in params.items()}
+
+    def without_one_over_m(X, Y, params, learning_rate):  # wrong everywhere: part (a)'s mistake, not counted again
+        new_params, cost, grads = shallow.train_step_per_example(X, Y, params, learning_rate)
+        return new_params, cost, {key: value * X.shape[1] for key, value in grads.items()}
+
+    honest, lazy, mistaken = grading.Check("speed"), grading.Check("speed"), grading.Check("speed")
+    assert shallow._require_the_work_was_done(honest, timed_calls(shallow.train_step_per_example),
+                                              shallow.train_step_per_example)
+    assert not shallow._require_the_work_was_done(lazy, timed_calls(lazy_when_timed), lazy_when_timed)
+    assert "3 of the 3 timed calls" in lazy.failures[0].diagnosis
+    assert shallow._require_the_work_was_done(mistaken, timed_calls(without_one_over_m), without_one_over_m)
+    assert not mistaken.failures
