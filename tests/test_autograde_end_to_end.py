@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from concurrent.futures import ThreadPoolExecutor
 
 import nbformat
 import pytest
@@ -83,9 +84,18 @@ def autograde_class(root, trusted_tests):
 
 
 @pytest.fixture(scope="module")
-def graded_class(tmp_path_factory):
-    """The class graded the course's way: test cells in the trusted grader."""
-    return autograde_class(tmp_path_factory.mktemp("course"), trusted_tests=True)
+def graded_both_ways(tmp_path_factory):
+    """{trusted_tests: course root}: the class graded the course's way (test cells in the trusted grader) and with
+    the test cells in the student's kernel, at the same time (two courses, two nbgrader processes)."""
+    roots = {True: tmp_path_factory.mktemp("course"), False: tmp_path_factory.mktemp("in_kernel")}
+    with ThreadPoolExecutor(len(roots)) as pool:
+        graded = {trusted: pool.submit(autograde_class, root, trusted) for trusted, root in roots.items()}
+        return {trusted: future.result() for trusted, future in graded.items()}
+
+
+@pytest.fixture(scope="module")
+def graded_class(graded_both_ways):
+    return graded_both_ways[True]
 
 
 @pytest.fixture(scope="module")
@@ -95,9 +105,8 @@ def gradebook(graded_class):
 
 
 @pytest.fixture(scope="module")
-def graded_in_kernel(tmp_path_factory):
-    """The same class graded with the test cells in the student's kernel."""
-    return autograde_class(tmp_path_factory.mktemp("in_kernel"), trusted_tests=False)
+def graded_in_kernel(graded_both_ways):
+    return graded_both_ways[False]
 
 
 def cell_results(root, assignment, student):
