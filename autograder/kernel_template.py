@@ -116,12 +116,8 @@ def serve_one(request, reply):
 def main():
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # dies with the grading process
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # its first children are reaped by the system
-    # What every kernel imports, done once here: the kernel's own modules too, which it imports only as it
-    # starts (the shell, and the debugger's, a third of its start-up); none of them starts a thread.
-    import ipykernel.debugger  # noqa: F401
-    import ipykernel.ipkernel  # noqa: F401
+    # What every kernel imports, done once here.
     import ipykernel.kernelapp  # noqa: F401
-    import ipykernel.zmqshell  # noqa: F401
     import matplotlib.pyplot  # noqa: F401
     import numpy  # noqa: F401
 

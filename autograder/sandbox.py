@@ -37,7 +37,7 @@ from pathlib import Path
 import zmq
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import Bool, DottedObjectName, Integer, List, Type, Unicode
+from traitlets import Bool, Integer, List, Type, Unicode
 
 from autograder.course import CommandError
 
@@ -437,7 +437,6 @@ class SandboxedKernelManager(AsyncKernelManager):
     scratch_bytes = Integer(256 * 2**20, help="Size of the kernel's writable /tmp.").tag(config=True)
     helpers_modules = List(Unicode(), default_value=None, allow_none=True,
                            help="The only modules of helpers in the sandbox (None: all of them).").tag(config=True)
-    client_class = DottedObjectName("autograder.sandbox.ReadyKernelClient")
     client_factory = Type(ReadyKernelClient, klass=AsyncKernelClient)
     fast_start = Bool(False, help="Fork each kernel into its fresh sandbox from a template process with the imports "
                                   "done (as root only; autograder/kernel_template.py).").tag(config=True)

@@ -240,8 +240,6 @@ class KernelSession:
             raise AgentGone("the kernel did not start the grader's agent")
 
     async def _close(self):
-        import asyncio
-
         try:
             self._send({"kind": "done"})
         except (AgentGone, KernelLost):
@@ -255,7 +253,7 @@ class KernelSession:
             elif not await self.km.is_alive():
                 return
             else:
-                await asyncio.sleep(POLL_MILLISECONDS / 1000 / 10)
+                await self.kc.shell_channel.socket.poll(POLL_MILLISECONDS)
         # The agent's own output (status, streams) is nobody's: drop it so that the next cell starts clean.
         while await self.kc.iopub_channel.msg_ready():
             await self.kc.get_iopub_msg(timeout=1)

@@ -9,8 +9,9 @@ name), one JSON text each way, each sent as a frame (its length in FRAME_HEADER_
 bytes, big-endian, then the text in UTF-8). A socket of its own rather than the Jupyter
 protocol's stdin channel: a stand-in's call back to the grader is a plain round trip, not
 a signed message relayed by two event loops, about a fifth of the time
-(benchmarks/agent_channel.py), and a training loop makes thousands of them. The agent is the student's to break: whatever
-it sends back is decoded by `decode`, strictly, as untrusted data.
+(benchmarks/agent_channel.py), and a training loop makes thousands of them. The agent is
+the student's to break: whatever it sends back is decoded by `decode`, strictly, as
+untrusted data.
 
 Plain data is None, bool, int, float, str, lists, tuples, dicts with str keys, NumPy
 arrays and scalars of booleans and numbers, and NumPy random Generators (sent as their

@@ -96,50 +96,39 @@ def session(kernel, seconds=60):
     return trusted.KernelSession(types.SimpleNamespace(kc=kernel.client, km=kernel.manager), time.monotonic() + seconds)
 
 
-def test_a_call_and_a_callback_cross_the_socket(kernel):
-    kernel.run("def twice_via(x):\n    return 2 * helper(x)\n")
-    calls = session(kernel)
+def call_in_a_session(kernel, name, *args, seconds=60, stand_ins=None):
+    """As one test cell does: open a session, call name(*args) in the kernel, close; return (outcome, session)."""
+    calls = session(kernel, seconds)
     try:
-        outcome = calls.call("twice_via", (21,), {}, {"helper": lambda x: x + 0.5})
+        return calls.call(name, args, {}, stand_ins or {}), calls
     finally:
         calls.close()
+
+
+def test_a_call_and_a_callback_cross_the_socket(kernel):
+    kernel.run("def twice_via(x):\n    return 2 * helper(x)\n")
+    outcome, _ = call_in_a_session(kernel, "twice_via", 21, stand_ins={"helper": lambda x: x + 0.5})
     assert (outcome.value, outcome.error) == (43.0, "")
 
 
 @pytest.mark.parametrize("attack", ["huge_frame", "garbled", "closes"])
 def test_what_the_student_writes_on_the_socket_costs_only_that_call(kernel, attack):
     kernel.run(FIND_SOCKET + ATTACKS[attack] + "def honest(x):\n    return x + 1\n")
-    calls = session(kernel)
     started = time.monotonic()
-    try:
-        outcome = calls.call("attack", (), {}, {})
-    finally:
-        calls.close()
+    outcome, _ = call_in_a_session(kernel, "attack")
     assert outcome.error and outcome.value is None, outcome
     assert time.monotonic() - started < 30
     # The next test cell opens a session of its own, which works.
-    calls = session(kernel)
-    try:
-        assert calls.call("honest", (1,), {}, {}).value == 2
-    finally:
-        calls.close()
+    assert call_in_a_session(kernel, "honest", 1)[0].value == 2
 
 
 def test_a_stream_that_stops_mid_frame_ends_at_the_time_limit(kernel):
     kernel.run(FIND_SOCKET + ATTACKS["stalls"] + "def honest(x):\n    return x + 1\n")
-    calls = session(kernel, seconds=3)
     started = time.monotonic()
-    try:
-        outcome = calls.call("attack", (), {}, {})
-    finally:
-        calls.close()
+    outcome, calls = call_in_a_session(kernel, "attack", seconds=3)
     assert calls.timed_out and not outcome.value, (outcome, time.monotonic() - started)
     assert time.monotonic() - started < 3 + trusted.INTERRUPT_GRACE_SECONDS + trusted.CLOSE_SECONDS
-    calls = session(kernel)
-    try:
-        assert calls.call("honest", (1,), {}, {}).value == 2
-    finally:
-        calls.close()
+    assert call_in_a_session(kernel, "honest", 1)[0].value == 2
 
 
 def test_the_grader_listens_in_a_folder_the_sandbox_cannot_change(kernel):
@@ -148,11 +137,7 @@ def test_the_grader_listens_in_a_folder_the_sandbox_cannot_change(kernel):
     assert status.st_uid == os.geteuid() and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
     assert not status.st_mode & stat.S_IRWXO  # nobody else on the machine may look in (or connect)
     kernel.run(LOOK_AT_AGENT_FOLDER)
-    calls = session(kernel)
-    try:
-        tried = calls.call("look", (str(folder),), {}, {}).value
-    finally:
-        calls.close()
+    tried = call_in_a_session(kernel, "look", str(folder))[0].value
     assert "done" not in tried.values(), tried
     assert sorted(os.listdir(folder)) == []  # the session's socket is gone with it, nothing was planted
 
