@@ -23,6 +23,7 @@ import importlib
 import io
 import json
 import os
+import select
 import shutil
 import sys
 import tempfile
@@ -112,28 +113,29 @@ class KernelSession:
         self.connection = None  # the agent's end of the grader's Unix socket
         self.frames = agent.Frames()
         self._own_folder = None
+        self._interrupted_at = None  # when the cell's time limit made the grader interrupt the kernel
+        self._received = bytearray(RECEIVE_BYTES)
 
     # -- the wire ------------------------------------------------------------------------
+    # Synchronous: a training loop's stand-ins make thousands of round trips per test cell, and an event loop's
+    # turn per message cost more than the message (benchmarks/agent_channel.py). The Jupyter channels, async,
+    # are looked at only while the agent is silent.
 
-    async def _wait(self, awaitable_of):
-        """awaitable_of()'s result, looking at the clock and the kernel's health every POLL_MILLISECONDS while
-        it is not there; raises KernelLost, AgentGone (the agent's execution ended: it will never answer)."""
-        import asyncio
-
-        interrupted_at = None
-        while True:
+    def _wait_until_readable(self, sock):
+        """Return once sock has something to read, looking at the clock and the kernel's health every
+        POLL_MILLISECONDS while it has not; raises KernelLost, AgentGone (the agent's execution ended: it will
+        never answer)."""
+        poller = select.poll()
+        poller.register(sock, select.POLLIN | select.POLLERR | select.POLLHUP)
+        while not poller.poll(POLL_MILLISECONDS):
             now = time.monotonic()
             if now > self.deadline:
-                if interrupted_at is None:
-                    interrupted_at, self.timed_out = now, True
-                    await self.km.interrupt_kernel()
-                elif now > interrupted_at + INTERRUPT_GRACE_SECONDS:
+                if self._interrupted_at is None:
+                    self._interrupted_at, self.timed_out = now, True
+                    self._run(self.km.interrupt_kernel)
+                elif now > self._interrupted_at + INTERRUPT_GRACE_SECONDS:
                     raise KernelLost(CellTimeoutError("the kernel did not answer, even after an interrupt"))
-            try:
-                return await asyncio.wait_for(awaitable_of(), POLL_MILLISECONDS / 1000)
-            except asyncio.TimeoutError:
-                pass
-            await self._check_agent()
+            self._run(self._check_agent)
 
     async def _check_agent(self):
         """Raise AgentGone if the agent's execution has ended, KernelLost if the kernel has."""
@@ -145,37 +147,41 @@ class KernelSession:
         if not await self.km.is_alive():
             raise KernelLost(DeadKernelError("the kernel died while the grader called the student's code"))
 
-    async def _receive(self):
-        """The agent's next message, decoded; raises KernelLost, AgentGone."""
-        import asyncio
-
-        loop = asyncio.get_running_loop()
+    def _receive(self):
+        """The agent's next message, decoded, and its arrays' bytes; raises KernelLost, AgentGone."""
         while True:
             try:
-                text = self.frames.next_text()
+                received = self.frames.next_message()
             except agent.WireError as error:
                 self.frames = agent.Frames()  # what follows an oversized frame cannot be read either
                 raise AgentGone(f"the agent sent {error}") from None
-            if text is not None:
+            if received is not None:
+                text, tail = received
                 try:
-                    return agent.decode(text)
+                    return agent.decode(text), tail
                 except agent.WireError as error:
-                    return {"kind": "garbled", "message": str(error)}
-            data = await self._wait(lambda: loop.sock_recv(self.connection, RECEIVE_BYTES))
-            if not data:  # the agent closed its end: its execution is over, or about to be
+                    return {"kind": "garbled", "message": str(error)}, b""
+            self._wait_until_readable(self.connection)
+            try:
+                # into a buffer kept for the session: recv(n) would allocate n bytes every time
+                count = self.connection.recv_into(self._received)
+            except BlockingIOError:
+                continue
+            if not count:  # the agent closed its end: its execution is over, or about to be
                 until = time.monotonic() + CLOSE_SECONDS
                 while time.monotonic() < until:
-                    await self._check_agent()
-                    await asyncio.sleep(POLL_MILLISECONDS / 1000)
+                    self._run(self._check_agent)
+                    time.sleep(POLL_MILLISECONDS / 1000)
                 raise AgentGone("the agent closed its connection")
-            self.frames.feed(data)
+            self.frames.feed(memoryview(self._received)[:count])
 
-    def _send(self, message):
-        """Write one message to the agent, which reads as it goes; one that stops reading (the student's code
-        can make it) holds the grader no longer than the cell's time limit and its grace."""
+    def _send(self, message, tail=b""):
+        """Write one message (its arrays' bytes in tail) to the agent, which reads as it goes; one that stops
+        reading (the student's code can make it) holds the grader no longer than the cell's time limit and its
+        grace."""
         self.connection.settimeout(max(self.deadline + INTERRUPT_GRACE_SECONDS - time.monotonic(), 0.1))
         try:
-            self.connection.sendall(agent.frame(_reply(message)))
+            self.connection.sendall(agent.frame(_reply(message), tail))
         except TimeoutError:
             self.timed_out = True
             raise KernelLost(CellTimeoutError("the kernel stopped reading the grader's messages")) from None
@@ -184,30 +190,31 @@ class KernelSession:
         finally:
             self.connection.setblocking(False)
 
-    async def _exchange(self, message):
-        """Send one request and answer the agent's callbacks until it replies to it."""
-        self._send(message)
+    def _exchange(self, message, tail=b""):
+        """Send one request and answer the agent's callbacks until it replies to it; the reply and its tail."""
+        self._send(message, tail)
         while True:
-            reply = await self._receive()
+            reply, reply_tail = self._receive()
             if reply.get("kind") != "callback":
-                return reply
-            self._send(self._answer_callback(reply))
+                return reply, reply_tail
+            self._send(*self._answer_callback(reply, reply_tail))
 
-    def _answer_callback(self, request):
+    def _answer_callback(self, request, request_tail):
         name = request.get("name")
         function = self.stand_ins.get(name)
         if function is None:
-            return {"kind": "raise", "message": f"`{str(name)[:40]}` has no stand-in here"}
+            return {"kind": "raise", "message": f"`{str(name)[:40]}` has no stand-in here"}, b""
         try:
-            args, kwargs = agent.from_data(request.get("args")), agent.from_data(request.get("kwargs"))
+            args = agent.from_data(request.get("args"), request_tail)
+            kwargs = agent.from_data(request.get("kwargs"), request_tail)
             if not (isinstance(args, list) and isinstance(kwargs, dict)):
                 raise agent.WireError("a call without a list of arguments")
-            return {"kind": "return", "value": agent.to_data(function(*args, **kwargs))}
+            tail = bytearray()
+            return {"kind": "return", "value": agent.to_data(function(*args, **kwargs), tail)}, tail
         except Exception as error:  # the course's function, given the student's arguments, may refuse them
-            return {"kind": "raise", "type": type(error).__name__, "message": str(error)[:500]}
+            return {"kind": "raise", "type": type(error).__name__, "message": str(error)[:500]}, b""
 
-    async def _open(self):
-        import asyncio
+    def _open(self):
         import secrets
         import socket
 
@@ -228,14 +235,14 @@ class KernelSession:
             listener.setblocking(False)
             self.msg_id = self.kc.execute(serve_code(address), silent=True, store_history=False,
                                           allow_stdin=False)
-            loop = asyncio.get_running_loop()
-            self.connection, _ = await self._wait(lambda: loop.sock_accept(listener))
+            self._wait_until_readable(listener)
+            self.connection, _ = listener.accept()
         finally:
             listener.close()
             with contextlib.suppress(OSError):
                 os.unlink(address)
         self.connection.setblocking(False)
-        ready = await self._receive()
+        ready, _ = self._receive()
         if ready.get("kind") != "ready":
             raise AgentGone("the kernel did not start the grader's agent")
 
@@ -268,7 +275,7 @@ class KernelSession:
     def _ensure_open(self):
         if self.msg_id is None and not self.broken:
             try:
-                self._run(self._open)
+                self._open()
             except AgentGone as error:
                 self.broken = str(error)
 
@@ -278,10 +285,11 @@ class KernelSession:
             return place.Outcome(error=f"{self.broken} (the notebook left its kernel unable to run the grader's "
                                        "calls)")
         self.stand_ins = dict(stand_ins)
+        tail = bytearray()
         try:
-            reply = self._run(self._exchange, {"kind": "call", "name": name, "args": agent.to_data(list(args)),
-                                               "kwargs": agent.to_data(dict(kwargs)),
-                                               "stand_ins": sorted(stand_ins)})
+            reply, reply_tail = self._exchange({"kind": "call", "name": name, "args": agent.to_data(list(args), tail),
+                                                "kwargs": agent.to_data(dict(kwargs), tail),
+                                                "stand_ins": sorted(stand_ins)}, tail)
         except AgentGone as error:
             self.broken = str(error)
             return place.Outcome(error=f"{error} (the call ended the grader's agent in the kernel)")
@@ -289,7 +297,7 @@ class KernelSession:
             raise
         except Exception as error:  # the grader's own failure: it must not cost the student other rows
             return place.Outcome(lost=f"{type(error).__name__}: {error}")
-        return _outcome(reply, name)
+        return _outcome(reply, reply_tail, name)
 
     def lookup(self, name):
         """What the kernel's name holds: a RemoteFunction, a module's name, plain data; KeyError when nothing."""
@@ -297,13 +305,13 @@ class KernelSession:
         if self.broken:
             raise KeyError(name)
         try:
-            reply = self._run(self._exchange, {"kind": "lookup", "name": name})
+            reply, reply_tail = self._exchange({"kind": "lookup", "name": name})
         except AgentGone as error:
             self.broken = str(error)
             raise KeyError(name) from None
         if reply.get("kind") != "value":
             raise KeyError(name)
-        value = agent.from_data(reply.get("value"))
+        value = agent.from_data(reply.get("value"), reply_tail)
         if isinstance(value, agent.Function):
             return RemoteFunction(name, self)
         return value
@@ -320,11 +328,11 @@ class KernelSession:
 
 
 def _reply(message):
-    """One message to the agent: a JSON object whose values went through agent.to_data."""
+    """One message's text to the agent: a JSON object whose values went through agent.to_data."""
     return json.dumps(message, allow_nan=False)
 
 
-def _outcome(reply, name):
+def _outcome(reply, tail, name):
     """The Outcome a reply of the agent stands for; anything malformed is the student's kernel's doing."""
     text = {key: str(reply.get(key, ""))[:agent.MAX_TEXT_CHARS] for key in ("stdout", "stderr")}
     caught = [str(item)[:500] for item in reply.get("warnings", [])][:50] \
@@ -333,7 +341,7 @@ def _outcome(reply, name):
     outcome = place.Outcome(warnings=caught, **text)
     if kind == "result":
         try:
-            outcome.value = agent.from_data(reply.get("value"))
+            outcome.value = agent.from_data(reply.get("value"), tail)
         except agent.WireError as error:
             outcome.error = f"a result that could not be read ({error})"
     elif kind == "not_implemented":

@@ -8,6 +8,9 @@ sandboxed kernel to the grader. Measured side by side in one sandboxed kernel: t
 own Unix socket (autograder/trusted.py, what grading uses: a student's function calling a
 stand-in that answers from the grader) and the Jupyter protocol's stdin channel (what it
 used before: the kernel's raw_input and the client's input_reply, with nothing else done).
+Then what a test of assignment 04's fit costs per stand-in call: a student's training loop on
+noisy XOR (m = 200, 4 hidden units) calling the course's four stand-ins every iteration, each
+call carrying the network's parameters, cache or gradients both ways.
 """
 import argparse
 import asyncio
@@ -16,8 +19,11 @@ import time
 import types
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from autograder import sandbox, trusted  # noqa: E402
+from helpers import datasets, shallow  # noqa: E402
 
 CALLBACKS = """
 def calls_back(count):
@@ -26,6 +32,20 @@ def calls_back(count):
         total += stand_in(i)
     return total
 """
+
+TRAINING_LOOP = """
+import numpy as np
+
+def training_loop(X, Y, params, learning_rate, iterations):
+    for _ in range(iterations):
+        A2, cache = forward_propagation(X, params)
+        cost = compute_cost(A2, Y)
+        grads = backward_propagation(params, cache, X, Y)
+        params = update_parameters(params, grads, learning_rate)
+    return params
+"""
+STAND_INS = {"forward_propagation": shallow.forward, "compute_cost": shallow.cost,
+             "backward_propagation": shallow.backward, "update_parameters": shallow.update_parameters}
 
 
 async def stdin_round_trips(client, count):
@@ -57,14 +77,24 @@ def main(argv=None):
     client.start_channels()
     try:
         loop.run_until_complete(client.wait_for_ready(timeout=120))
-        loop.run_until_complete(client.execute_interactive(CALLBACKS, timeout=60))
+        loop.run_until_complete(client.execute_interactive(CALLBACKS + TRAINING_LOOP, timeout=60))
         session = trusted.KernelSession(types.SimpleNamespace(kc=client, km=manager), time.monotonic() + 600)
         session.call("calls_back", (10,), {}, {"stand_in": lambda i: i})  # the session open, and a warm-up
         start = time.perf_counter()
         outcome = session.call("calls_back", (args.count,), {}, {"stand_in": lambda i: i})
         socket_seconds = time.perf_counter() - start
-        session.close()
         assert outcome.value == args.count * (args.count - 1) // 2, outcome
+        X, Y = datasets.noisy_xor(m=200, noise=0.25, seed=0)
+        params = shallow.initialize_parameters(2, 4, 1)
+        iterations = args.count // len(STAND_INS)
+        start = time.perf_counter()
+        outcome = session.call("training_loop", (X, Y, params, 1.2, iterations), {}, STAND_INS)
+        training_seconds = time.perf_counter() - start
+        session.close()
+        expected = params
+        for _ in range(iterations):
+            expected = shallow.train_step(X, Y, expected, 1.2)[0]
+        assert all(np.allclose(outcome.value[name], expected[name]) for name in expected), outcome
         loop.run_until_complete(stdin_round_trips(client, 10))
         stdin_seconds = loop.run_until_complete(stdin_round_trips(client, args.count))
     finally:
@@ -77,6 +107,8 @@ def main(argv=None):
     print(f"  the grader's socket (a stand-in called back): {per['socket']:.3f} ms each")
     print(f"  Jupyter's stdin channel (raw_input, nothing else): {per['stdin']:.3f} ms each")
     print(f"  the socket takes {per['socket'] / per['stdin']:.2f}x the stdin channel's time")
+    print(f"a training loop's stand-ins (4 per iteration, the network's arrays both ways, {iterations} iterations): "
+          f"{training_seconds / (iterations * len(STAND_INS)) * 1000:.3f} ms per call")
     return 0
 
 

@@ -5,8 +5,11 @@ When a test cell calls a student's function, the grader sends this file's source
 kernel and runs `serve(address)` there: the agent connects to the grader's Unix socket at
 address (in a folder of the grader's own, which the sandbox sees read-only) and answers the
 grader's requests (call a function with these arguments, with these stand-ins; look up a
-name), one JSON text each way, each sent as a frame (its length in FRAME_HEADER_BYTES
-bytes, big-endian, then the text in UTF-8). A socket of its own rather than the Jupyter
+name), one message each way, each sent as a frame: its length in FRAME_HEADER_BYTES bytes,
+big-endian, then a JSON text in UTF-8 and, after a NUL byte (which JSON text never holds),
+the bytes of the message's arrays, which the text points into. Arrays cross as bytes, not
+as base64 inside the text: a training loop's stand-ins send the network's cache thousands
+of times per test cell. A socket of its own rather than the Jupyter
 protocol's stdin channel: a stand-in's call back to the grader is a plain round trip, not
 a signed message relayed by two event loops, about a fifth of the time
 (benchmarks/agent_channel.py), and a training loop makes thousands of them. The agent is
@@ -15,13 +18,14 @@ untrusted data.
 
 Plain data is None, bool, int, float, str, lists, tuples, dicts with str keys, NumPy
 arrays and scalars of booleans and numbers, and NumPy random Generators (sent as their
-state). Nothing else crosses: not pickle, not code. A value of another type is sent as
-its type's name only, and decodes to `Unsupported`.
+state). `to_data(value, tail)` makes the text's part of a value and appends its arrays'
+bytes to tail; `from_data(data, tail)` reads it back. Nothing else crosses: not pickle, not
+code. A value of another type is sent as its type's name only, and decodes to
+`Unsupported`.
 
 This file uses only NumPy and the standard library: it runs, as source, in a kernel that
 may have no `helpers` at all.
 """
-import base64
 import builtins
 import json
 import math
@@ -29,7 +33,7 @@ import math
 import numpy as np
 
 PROTOCOL = "nn-course-agent/1"
-MAX_MESSAGE_CHARS = 64 * 2**20   # one message, as JSON text
+MAX_MESSAGE_BYTES = 64 * 2**20   # one message: its text and its arrays' bytes; also what its arrays decode to
 FRAME_HEADER_BYTES = 8
 MAX_DEPTH = 32
 MAX_ITEMS = 1_000_000            # list, tuple and dict entries in one message, all together
@@ -38,6 +42,7 @@ MAX_DIMENSION = 2**31            # the longest axis of an array
 DTYPES = {"bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float16", "float32",
           "float64"}
 BIT_GENERATORS = {"PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64"}
+_DTYPE_NAMES = {np.dtype(name): name for name in DTYPES}  # dtype.name is slow, and arrays cross thousands of times
 
 
 class WireError(ValueError):
@@ -75,16 +80,24 @@ def _float(value):
     return value if math.isfinite(value) else {"float": repr(float(value))}
 
 
-def _array(array):
-    # C order and this machine's byte order: the other side reads the bytes as a native array of dtype.name
+def _dtype_name(dtype):
+    """The name the wire gives an allowed dtype, in either byte order; None for any other dtype."""
+    name = _DTYPE_NAMES.get(dtype)
+    return name if name is not None else _DTYPE_NAMES.get(dtype.newbyteorder("="))
+
+
+def _array(array, name, tail):
+    # C order and this machine's byte order: the other side reads the bytes as a native array of that name
     # (ascontiguousarray would make a 0-d array 1-d).
-    array = np.asarray(array, dtype=array.dtype.newbyteorder("="), order="C")
-    return {"dtype": array.dtype.name, "shape": list(array.shape),
-            "data": base64.b64encode(array.tobytes()).decode("ascii")}
+    array = np.asarray(array, dtype=np.dtype(name), order="C")
+    at = len(tail)
+    tail += array.tobytes()
+    return {"dtype": name, "shape": list(array.shape), "at": at}
 
 
-def to_data(value, depth=0):
-    """value as JSON-ready structures; what is not plain data becomes {'other': its type's name}."""
+def to_data(value, tail, depth=0):
+    """value as JSON-ready structures, its arrays' bytes appended to tail (a bytearray); what is not plain data
+    becomes {'other': its type's name}."""
     if value is None or type(value) in (bool, str):
         return value
     if type(value) is int:
@@ -94,18 +107,19 @@ def to_data(value, depth=0):
     if type(value) in (list, tuple, dict) and depth >= MAX_DEPTH:  # its items would be too deep to read back
         return {"other": "deeply nested value"}
     if type(value) in (list, tuple):
-        items = [to_data(item, depth + 1) for item in value]
+        items = [to_data(item, tail, depth + 1) for item in value]
         return items if type(value) is list else {"tuple": items}
     if type(value) is dict:
         if not all(type(key) is str for key in value):
             return {"other": "dict with keys that are not strings"}
-        return {"dict": [[key, to_data(item, depth + 1)] for key, item in value.items()]}
-    if type(value) is np.ndarray and value.dtype.name in DTYPES:
-        return {"array": _array(value)}
-    if isinstance(value, np.generic) and type(value).__module__ == "numpy" and value.dtype.name in DTYPES:
-        return {"scalar": _array(np.asarray(value))}
+        return {"dict": [[key, to_data(item, tail, depth + 1)] for key, item in value.items()]}
+    if type(value) is np.ndarray and _dtype_name(value.dtype):
+        return {"array": _array(value, _dtype_name(value.dtype), tail)}
+    if isinstance(value, np.generic) and type(value).__module__ == "numpy" and _dtype_name(value.dtype):
+        return {"scalar": _array(np.asarray(value), _dtype_name(value.dtype), tail)}
     if type(value) is np.random.Generator and type(value.bit_generator).__name__ in BIT_GENERATORS:
-        return {"generator": [type(value.bit_generator).__name__, to_data(value.bit_generator.state, depth + 1)]}
+        return {"generator": [type(value.bit_generator).__name__,
+                              to_data(value.bit_generator.state, tail, depth + 1)]}
     if type(value) is Function:
         return {"function": value.name}
     if type(value) is Module:
@@ -113,49 +127,51 @@ def to_data(value, depth=0):
     return {"other": type(value).__qualname__}
 
 
-def encode(value):
-    return json.dumps(to_data(value), allow_nan=False)
-
-
 # -- decoding (strict: the other side may be hostile) ------------------------------------
 
 
 class _Budget:
+    """What one message may decode to: MAX_ITEMS items, and MAX_MESSAGE_BYTES of arrays (arrays point into the
+    message's bytes, and many could point at the same bytes)."""
+
     def __init__(self):
         self.items = 0
+        self.array_bytes = 0
 
     def spend(self, count):
         self.items += count
         if self.items > MAX_ITEMS:
             raise WireError(f"more than {MAX_ITEMS:,} items")
 
+    def spend_bytes(self, count):
+        self.array_bytes += count
+        if self.array_bytes > MAX_MESSAGE_BYTES:
+            raise WireError(f"arrays of more than {MAX_MESSAGE_BYTES:,} bytes")
 
-def _decode_array(spec):
-    if not (type(spec) is dict and set(spec) == {"dtype", "shape", "data"}):
-        raise WireError("an array without exactly dtype, shape and data")
-    dtype, shape, data = spec["dtype"], spec["shape"], spec["data"]
+
+def _decode_array(spec, tail, budget):
+    if not (type(spec) is dict and set(spec) == {"dtype", "shape", "at"}):
+        raise WireError("an array without exactly dtype, shape and at")
+    dtype, shape, at = spec["dtype"], spec["shape"], spec["at"]
     if type(dtype) is not str or dtype not in DTYPES:
         raise WireError(f"an array of dtype {str(dtype)[:40]!r}")
     if not (type(shape) is list and len(shape) <= 32 and all(type(n) is int and 0 <= n <= MAX_DIMENSION
                                                               for n in shape)):
         raise WireError("an array with a malformed shape")
-    if type(data) is not str:
-        raise WireError("an array whose data is not text")
+    count = math.prod(shape)
+    size = count * np.dtype(dtype).itemsize
+    if type(at) is not int or at < 0 or at + size > len(tail):
+        raise WireError("an array whose bytes are not in the message")
+    budget.spend_bytes(size)
     try:
-        raw = base64.b64decode(data.encode("ascii"), validate=True)
-    except (ValueError, UnicodeEncodeError):
-        raise WireError("an array whose data is not base64") from None
-    itemsize = np.dtype(dtype).itemsize
-    if len(raw) != math.prod(shape) * itemsize:
-        raise WireError("an array whose data does not match its shape")
-    try:
-        return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
+        return np.frombuffer(tail, dtype=dtype, count=count, offset=at).reshape(shape).copy()
     except ValueError:  # e.g. a zero-sized shape with an axis NumPy cannot hold
         raise WireError("an array with a shape NumPy cannot hold") from None
 
 
-def from_data(data, budget=None, depth=0, generators=False):
-    """The value that to_data made, checked at every step; raises WireError on anything else.
+def from_data(data, tail=b"", budget=None, depth=0, generators=False):
+    """The value that to_data made, its arrays' bytes in tail, checked at every step; raises WireError on
+    anything else.
 
     generators=True also reads random generators, whose state NumPy does not check well enough to take
     from a hostile sender (a bad position reads outside the generator's buffers): only the kernel's agent
@@ -172,7 +188,7 @@ def from_data(data, budget=None, depth=0, generators=False):
         return data
     if type(data) is list:
         budget.spend(len(data))
-        return [from_data(item, budget, depth + 1, generators) for item in data]
+        return [from_data(item, tail, budget, depth + 1, generators) for item in data]
     if type(data) is not dict or len(data) != 1:
         raise WireError("a value that is not in the format")
     ((kind, content),) = data.items()
@@ -180,25 +196,25 @@ def from_data(data, budget=None, depth=0, generators=False):
         return float(content)
     if kind == "tuple" and type(content) is list:
         budget.spend(len(content))
-        return tuple(from_data(item, budget, depth + 1, generators) for item in content)
+        return tuple(from_data(item, tail, budget, depth + 1, generators) for item in content)
     if kind == "dict" and type(content) is list:
         budget.spend(len(content))
         result = {}
         for pair in content:
             if not (type(pair) is list and len(pair) == 2 and type(pair[0]) is str):
                 raise WireError("a dict entry that is not a [str, value] pair")
-            result[pair[0]] = from_data(pair[1], budget, depth + 1, generators)
+            result[pair[0]] = from_data(pair[1], tail, budget, depth + 1, generators)
         return result
     if kind == "array":
-        return _decode_array(content)
+        return _decode_array(content, tail, budget)
     if kind == "scalar":
-        array = _decode_array(content)
+        array = _decode_array(content, tail, budget)
         if array.shape != ():
             raise WireError("a scalar with a shape")
         return array[()]
     if kind == "generator" and generators and type(content) is list and len(content) == 2 \
             and type(content[0]) is str and content[0] in BIT_GENERATORS:
-        state = from_data(content[1], budget, depth + 1, generators)
+        state = from_data(content[1], tail, budget, depth + 1, generators)
         try:
             bit_generator = getattr(np.random, content[0])()
             bit_generator.state = state
@@ -214,15 +230,16 @@ def from_data(data, budget=None, depth=0, generators=False):
     raise WireError("a value that is not in the format")
 
 
-def frame(text):
-    """One message as it goes over the socket: its length, then its text."""
-    data = text.encode("utf-8")
+def frame(text, tail=b""):
+    """One message as it goes over the socket: its length, then its text, then a NUL byte and its arrays' bytes
+    (tail) if it has any."""
+    data = text.encode("utf-8") + (b"\0" + tail if tail else b"")
     return len(data).to_bytes(FRAME_HEADER_BYTES, "big") + data
 
 
 class Frames:
-    """Cuts a byte stream into the messages' texts; a frame over MAX_MESSAGE_CHARS raises WireError at once,
-    before its bytes are read, so a hostile sender cannot make the reader hold more than that."""
+    """Cuts a byte stream into messages; a frame over MAX_MESSAGE_BYTES raises WireError at once, before its
+    bytes are read, so a hostile sender cannot make the reader hold more than that."""
 
     def __init__(self):
         self.buffer = bytearray()
@@ -230,28 +247,29 @@ class Frames:
     def feed(self, data):
         self.buffer += data
 
-    def next_text(self):
-        """The next whole message's text, or None while it has not all arrived."""
+    def next_message(self):
+        """(text, tail) of the next whole message, or None while it has not all arrived."""
         if len(self.buffer) < FRAME_HEADER_BYTES:
             return None
         length = int.from_bytes(self.buffer[:FRAME_HEADER_BYTES], "big")
-        if length > MAX_MESSAGE_CHARS:
-            raise WireError(f"a message over {MAX_MESSAGE_CHARS:,} characters")
+        if length > MAX_MESSAGE_BYTES:
+            raise WireError(f"a message over {MAX_MESSAGE_BYTES:,} bytes")
         end = FRAME_HEADER_BYTES + length
         if len(self.buffer) < end:
             return None
         data = bytes(self.buffer[FRAME_HEADER_BYTES:end])
         del self.buffer[:end]
+        text, _, tail = data.partition(b"\0")
         try:
-            return data.decode("utf-8")
+            return text.decode("utf-8"), tail
         except UnicodeDecodeError:
-            raise WireError("a message that is not UTF-8 text") from None
+            raise WireError("a message whose text is not UTF-8") from None
 
 
 def decode(text):
     """Parse one message of the other side: a dict of plain data, or raise WireError."""
-    if type(text) is not str or len(text) > MAX_MESSAGE_CHARS:
-        raise WireError(f"a message over {MAX_MESSAGE_CHARS:,} characters")
+    if type(text) is not str or len(text) > MAX_MESSAGE_BYTES:
+        raise WireError(f"a message over {MAX_MESSAGE_BYTES:,} characters")
     try:
         data = json.loads(text)
     except (ValueError, RecursionError):
@@ -288,52 +306,56 @@ def serve(address):
     namespace = get_ipython().user_ns
     connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     connection.connect(address)
-    frames = Frames()
+    frames, buffer = Frames(), bytearray(2**20)
 
-    def ask(message):
+    def ask(message, tail):
+        """Send message (its arrays' bytes in tail); return the grader's next message and its tail."""
         text = json.dumps(message, allow_nan=False)
-        if len(text) > MAX_MESSAGE_CHARS:
-            text = json.dumps({"kind": "error", "type": "ValueError",
-                               "message": f"the answer is over {MAX_MESSAGE_CHARS:,} characters as data", "where": ""})
-        connection.sendall(frame(text))
+        if len(text) + len(tail) + 1 > MAX_MESSAGE_BYTES:
+            text, tail = json.dumps({"kind": "error", "type": "ValueError", "where": "",
+                                     "message": f"the answer is over {MAX_MESSAGE_BYTES:,} bytes as data"}), b""
+        connection.sendall(frame(text, tail))
         while True:
-            text = frames.next_text()
-            if text is not None:
-                return decode(text)
-            data = connection.recv(2**20)
-            if not data:
+            received = frames.next_message()
+            if received is not None:
+                return decode(received[0]), received[1]
+            count = connection.recv_into(buffer)  # recv(n) would allocate n bytes every time
+            if not count:
                 raise ConnectionError("the grader closed the connection")
-            frames.feed(data)
+            frames.feed(memoryview(buffer)[:count])
 
     def stand_in(name):
         def call_the_grader(*args, **kwargs):
-            reply = ask({"kind": "callback", "name": name, "args": to_data(list(args)), "kwargs": to_data(kwargs)})
+            tail = bytearray()
+            message = {"kind": "callback", "name": name, "args": to_data(list(args), tail),
+                       "kwargs": to_data(kwargs, tail)}
+            reply, reply_tail = ask(message, tail)
             if reply.get("kind") != "return":
                 # the course's function refused the student's arguments: raise what it raised, as it would have
                 kind = getattr(builtins, str(reply.get("type")), None)
                 kind = kind if isinstance(kind, type) and issubclass(kind, Exception) else RuntimeError
                 raise kind(str(reply.get("message", "the course's version failed")))
-            return from_data(reply.get("value"), generators=True)
+            return from_data(reply.get("value"), reply_tail, generators=True)
 
         call_the_grader.__name__ = name
         return call_the_grader
 
-    def look_up(name):
+    def look_up(name, tail):
         if name not in namespace:
             return {"kind": "missing"}
         value = namespace[name]
         if type(value).__name__ == "module":
-            return {"kind": "value", "value": to_data(Module(value.__name__))}
+            return {"kind": "value", "value": to_data(Module(value.__name__), tail)}
         if callable(value) and not isinstance(value, (np.ndarray, np.generic)) and type(value) is not type:
-            return {"kind": "value", "value": to_data(Function(name))}
-        return {"kind": "value", "value": to_data(value)}
+            return {"kind": "value", "value": to_data(Function(name), tail)}
+        return {"kind": "value", "value": to_data(value, tail)}
 
-    def call(request):
+    def call(request, request_tail, tail):
         function = namespace.get(request.get("name"))
         if not callable(function):
             return {"kind": "missing"}
-        args = from_data(request.get("args", []), generators=True)
-        kwargs = from_data(request.get("kwargs", {"dict": []}), generators=True)
+        args = from_data(request.get("args", []), request_tail, generators=True)
+        kwargs = from_data(request.get("kwargs", {"dict": []}), request_tail, generators=True)
         globals_ = getattr(function, "__globals__", namespace)
         swapped = {name: globals_.get(name, swapped_out) for name in request.get("stand_ins", [])}
         globals_.update({name: stand_in(name) for name in swapped})
@@ -345,7 +367,7 @@ def serve(address):
                     contextlib.redirect_stderr(stderr):
                 warnings.simplefilter("always")
                 result = function(*args, **kwargs)
-            reply = {"kind": "result", "value": to_data(result)}
+            reply = {"kind": "result", "value": to_data(result, tail)}
         except NotImplementedError:
             caught, reply = [], {"kind": "not_implemented"}
         except BaseException as error:  # KeyboardInterrupt included: the grader's interrupt ends the call
@@ -369,17 +391,17 @@ def serve(address):
         raise StdinNotImplementedError("input() cannot be answered while the notebook is graded")
 
     swapped_out = object()
-    message = {"kind": "ready", "protocol": PROTOCOL}
+    message, tail = {"kind": "ready", "protocol": PROTOCOL}, bytearray()
     with connection:
         while True:
-            request = ask(message)
-            kind = request.get("kind")
+            request, request_tail = ask(message, tail)
+            kind, tail = request.get("kind"), bytearray()
             if kind == "done":
                 return
             if kind == "call":
-                message = call(request)
+                message = call(request, request_tail, tail)
             elif kind == "lookup":
-                message = look_up(request.get("name"))
+                message = look_up(request.get("name"), tail)
             else:
                 message = {"kind": "error", "type": "ProtocolError",
                            "message": f"unknown request {str(kind)[:40]!r}"}

@@ -144,7 +144,8 @@ def test_the_grader_listens_in_a_folder_the_sandbox_cannot_change(kernel):
 
 def test_an_agent_that_stops_reading_holds_the_grader_no_longer_than_the_time_limit(kernel):
     kernel.run("import socket, time\n"
-               "def attack():\n    socket.socket.recv = lambda *args: time.sleep(3600)\n    return 1\n"
+               "def attack():\n    socket.socket.recv = socket.socket.recv_into = lambda *args: time.sleep(3600)\n"
+               "    return 1\n"
                "def honest(x):\n    return 1\n")
     calls = session(kernel, seconds=3)
     started = time.monotonic()

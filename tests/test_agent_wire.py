@@ -3,7 +3,6 @@
 The kernel on the other side of the wire may be hostile, so decoding must raise WireError (and
 nothing else) for every message that to_data could not have made.
 """
-import base64
 import json
 import math
 
@@ -14,11 +13,21 @@ from helpers import agent
 from helpers.agent import Unsupported, WireError
 
 
+def as_data(value):
+    """(value's data, its tail of array bytes), as to_data makes them."""
+    tail = bytearray()
+    return agent.to_data(value, tail), bytes(tail)
+
+
 def through_the_wire(value, generators=False):
-    """value as the other side reads it: to_data, one JSON message, decode, from_data (as the grader does;
-    generators=True as the kernel's agent does, which alone reads random generators, from the grader)."""
-    text = json.dumps({"kind": "result", "value": agent.to_data(value)}, allow_nan=False)
-    return agent.from_data(agent.decode(text)["value"], generators=generators)
+    """value as the other side reads it: to_data, one framed message, Frames, decode, from_data (as the grader
+    does; generators=True as the kernel's agent does, which alone reads random generators, from the grader)."""
+    tail = bytearray()
+    text = json.dumps({"kind": "result", "value": agent.to_data(value, tail)}, allow_nan=False)
+    frames = agent.Frames()
+    frames.feed(agent.frame(text, tail))
+    received_text, received_tail = frames.next_message()
+    return agent.from_data(agent.decode(received_text)["value"], received_tail, generators=generators)
 
 
 def assert_identical(got, expected):
@@ -63,7 +72,7 @@ def test_a_128_bit_int_is_not_rounded():
 
 
 def test_non_finite_floats_are_sent_as_valid_json():
-    text = agent.encode([float("nan"), float("inf"), float("-inf")])
+    text = json.dumps(as_data([float("nan"), float("inf"), float("-inf")])[0], allow_nan=False)
     json.loads(text, parse_constant=lambda name: pytest.fail(f"{name} in the JSON text"))
     nan, inf, minus_inf = agent.from_data(json.loads(text))
     assert math.isnan(nan) and inf == math.inf and minus_inf == -math.inf
@@ -163,7 +172,7 @@ def test_a_random_generator_crosses_with_its_exact_state(name):
     generator = generator_after_some_draws(name)
     decoded = through_the_wire(generator, generators=True)
     assert type(decoded) is np.random.Generator and type(decoded.bit_generator).__name__ == name
-    assert agent.to_data(decoded.bit_generator.state) == agent.to_data(generator.bit_generator.state)
+    assert as_data(decoded.bit_generator.state) == as_data(generator.bit_generator.state)
     assert decoded.integers(0, 2**32, dtype=np.uint32) == generator.integers(0, 2**32, dtype=np.uint32)
     assert np.array_equal(decoded.normal(size=10), generator.normal(size=10))
     assert np.array_equal(decoded.permutation(20), generator.permutation(20))
@@ -182,10 +191,49 @@ def test_functions_and_modules_cross_as_their_names():
     assert type(module) is agent.Module and module.name == "numpy"
 
 
-def test_encode_is_to_data_as_json():
-    value = {"a": (1, [2.5, None]), "b": np.arange(2)}
-    assert json.loads(agent.encode(value)) == agent.to_data(value)
-    assert_identical(agent.from_data(json.loads(agent.encode(value))), value)
+def test_arrays_cross_as_their_bytes_after_the_text():
+    arrays = [np.arange(3.0), np.array([[True, False]]), np.int16(-2)]
+    tail = bytearray()
+    text = json.dumps(agent.to_data(arrays, tail))
+    assert bytes(tail) == b"".join(np.asarray(array).tobytes() for array in arrays)
+    assert "AAAA" not in text and len(text) < 200  # no base64 in the text
+    message = agent.frame(text, tail)
+    assert message == (len(text) + 1 + len(tail)).to_bytes(8, "big") + text.encode() + b"\0" + bytes(tail)
+
+
+def test_a_message_without_arrays_is_its_text_alone():
+    assert agent.frame('{"kind": "done"}') == (16).to_bytes(8, "big") + b'{"kind": "done"}'
+    frames = agent.Frames()
+    frames.feed(agent.frame('{"kind": "done"}'))
+    assert frames.next_message() == ('{"kind": "done"}', b"")
+
+
+def test_frames_arriving_in_pieces_and_together_are_cut_apart():
+    tail = bytearray()
+    first = agent.frame(json.dumps(agent.to_data(np.arange(4.0), tail)), tail)
+    second = agent.frame('{"kind": "done"}')
+    frames = agent.Frames()
+    stream = first + second
+    for start in range(0, len(stream), 7):
+        frames.feed(stream[start:start + 7])
+    text, received_tail = frames.next_message()
+    assert np.array_equal(agent.from_data(json.loads(text), received_tail), np.arange(4.0))
+    assert frames.next_message() == ('{"kind": "done"}', b"") and frames.next_message() is None
+
+
+def test_a_frame_whose_text_is_not_utf8_is_refused():
+    frames = agent.Frames()
+    frames.feed((3).to_bytes(8, "big") + b"\xff\xfe{")
+    with pytest.raises(WireError, match="UTF-8"):
+        frames.next_message()
+
+
+def test_a_frame_over_max_message_bytes_is_refused_before_it_arrives(monkeypatch):
+    monkeypatch.setattr(agent, "MAX_MESSAGE_BYTES", 100)
+    frames = agent.Frames()
+    frames.feed((101).to_bytes(8, "big"))
+    with pytest.raises(WireError, match="over"):
+        frames.next_message()
 
 
 # -- what is not plain data crosses as its type's name -------------------------------------------
@@ -239,8 +287,8 @@ def test_non_data_inside_data_only_replaces_that_item():
 
 
 def test_no_code_or_pickle_crosses_for_non_data():
-    assert agent.to_data(Opaque()) == {"other": "Opaque"}
-    assert agent.to_data(lambda x: x) == {"other": "function"}
+    assert as_data(Opaque()) == ({"other": "Opaque"}, b"")
+    assert as_data(lambda x: x) == ({"other": "function"}, b"")
 
 
 def test_an_unsupported_type_name_is_cut_to_100_characters():
@@ -250,7 +298,7 @@ def test_an_unsupported_type_name_is_cut_to_100_characters():
 def test_a_list_that_contains_itself_does_not_recurse_forever():
     cyclic = []
     cyclic.append(cyclic)
-    assert "deeply nested value" in json.dumps(agent.to_data(cyclic))
+    assert "deeply nested value" in json.dumps(as_data(cyclic)[0])
 
 
 def nested_lists(depth):
@@ -275,20 +323,24 @@ def test_data_nested_deeper_than_max_depth_decodes_with_unsupported_inside():
 # -- decoding is strict --------------------------------------------------------------------------
 
 
-def b64(raw):
-    return base64.b64encode(raw).decode("ascii")
+# The tail the malformed messages below point into: 64 zero bytes, then the generators' arrays.
+TAIL = bytearray(64)
 
 
-def array_data(dtype="int32", shape=(2,), data=None, **extra):
-    data = b64(bytes(np.dtype(dtype).itemsize * math.prod(shape))) if data is None else data
-    return {"dtype": dtype, "shape": list(shape), "data": data, **extra}
+def array_data(dtype="int32", shape=(2,), at=0, **extra):
+    return {"dtype": dtype, "shape": list(shape), "at": at, **extra}
+
+
+def in_tail(value):
+    """value's data, its arrays' bytes appended to TAIL."""
+    return agent.to_data(value, TAIL)
 
 
 def generator_data(name, change):
     """A generator's wire form whose state went through change(state) first."""
     state = np.random.Generator(getattr(np.random, name)(7)).bit_generator.state
     change(state)
-    return {"generator": [name, agent.to_data(state)]}
+    return {"generator": [name, in_tail(state)]}
 
 
 def setter(key, value, inner=False):
@@ -333,7 +385,7 @@ MT_KEY = np.random.MT19937(7).state["state"]["key"]
     pytest.param({"dict": [["a", {"bad": 1}]]}, id="malformed value inside a dict"),
     # arrays
     pytest.param({"array": [1, 2]}, id="array spec that is a list"),
-    pytest.param({"array": {"dtype": "int32", "shape": [0]}}, id="array without data"),
+    pytest.param({"array": {"dtype": "int32", "shape": [0]}}, id="array without at"),
     pytest.param({"array": array_data(order="C")}, id="array with an extra key"),
     pytest.param({"array": array_data("object")}, id="array of object dtype"),
     pytest.param({"array": array_data("complex128")}, id="array of complex dtype"),
@@ -352,27 +404,29 @@ MT_KEY = np.random.MT19937(7).state["state"]["key"]
     pytest.param({"array": dict(array_data(), shape=[True, 2])}, id="array with a bool dim"),
     pytest.param({"array": dict(array_data(), shape=["2"])}, id="array with a string dim"),
     pytest.param({"array": dict(array_data(), shape=[None])}, id="array with a null dim"),
-    pytest.param({"array": array_data(shape=(1,) * 33, data=b64(bytes(4)))}, id="array with 33 dims"),
-    pytest.param({"array": dict(array_data(), data=12)}, id="array data a number"),
-    pytest.param({"array": dict(array_data(), data=[0, 0])}, id="array data a list"),
-    pytest.param({"array": dict(array_data(), data="!!!!!!!!")}, id="array data not base64"),
-    pytest.param({"array": dict(array_data(), data="AAAAAAAAAAA")}, id="array data with bad padding"),
-    pytest.param({"array": dict(array_data(), data="AAAA AAAAAA=")}, id="array data with a space"),
-    pytest.param({"array": dict(array_data(), data="ÄÄÄÄÄÄÄÄ")}, id="array data not ascii"),
-    pytest.param({"array": dict(array_data(), data=b64(bytes(7)))}, id="array data one byte short"),
-    pytest.param({"array": dict(array_data(), data=b64(bytes(9)))}, id="array data one byte long"),
-    pytest.param({"array": dict(array_data(), data=b64(bytes(2)))}, id="array data one byte per item"),
-    pytest.param({"array": dict(array_data(), data="")}, id="array data empty for a non-empty shape"),
-    pytest.param({"array": array_data(shape=(0,), data=b64(bytes(4)))}, id="array data for an empty shape"),
-    pytest.param({"array": array_data(shape=(0, 2**64), data="")}, id="empty array with a 2**64 dim"),
-    pytest.param({"array": array_data(shape=(2**40, 2**40, 0), data="")}, id="empty array with huge dims"),
+    pytest.param({"array": array_data(shape=(1,) * 33)}, id="array with 33 dims"),
+    pytest.param({"array": array_data(data="AAAAAAAAAAA=")}, id="array with base64 data next to at"),
+    pytest.param({"array": dict(array_data(), at="0")}, id="array at a string"),
+    pytest.param({"array": dict(array_data(), at=0.0)}, id="array at a float"),
+    pytest.param({"array": dict(array_data(), at=False)}, id="array at a bool"),
+    pytest.param({"array": dict(array_data(), at=None)}, id="array at null"),
+    pytest.param({"array": dict(array_data(), at=[0])}, id="array at a list"),
+    pytest.param({"array": dict(array_data(), at=-1)}, id="array at a negative offset"),
+    pytest.param({"array": dict(array_data(), at=-2**70)}, id="array at a huge negative offset"),
+    pytest.param({"array": dict(array_data(), at=2**70)}, id="array at a huge offset"),
+    pytest.param({"array": array_data(shape=(2**24,))}, id="array longer than the tail"),
+    pytest.param({"array": array_data("float64", shape=(2**20, 2**20))}, id="array of a terabyte"),
+    pytest.param({"array": array_data(at=10**6)}, id="array past the end of the tail"),
+    pytest.param({"array": array_data(shape=(0,), at=10**6)}, id="empty array past the end of the tail"),
+    pytest.param({"array": array_data(shape=(0, 2**64))}, id="empty array with a 2**64 dim"),
+    pytest.param({"array": array_data(shape=(2**40, 2**40, 0))}, id="empty array with huge dims"),
     # NumPy scalars
     pytest.param({"scalar": array_data(shape=(1,))}, id="scalar with a shape"),
-    pytest.param({"scalar": array_data(shape=(0,), data="")}, id="scalar with an empty shape"),
+    pytest.param({"scalar": array_data(shape=(0,))}, id="scalar with an empty shape"),
     pytest.param({"scalar": array_data("complex64", shape=())}, id="scalar of complex dtype"),
     pytest.param({"scalar": "1.5"}, id="scalar as text"),
     # random generators
-    pytest.param({"generator": ["Xoshiro256", agent.to_data(np.random.PCG64(0).state)]}, id="unknown bit generator"),
+    pytest.param({"generator": ["Xoshiro256", in_tail(np.random.PCG64(0).state)]}, id="unknown bit generator"),
     pytest.param({"generator": ["RandomState", {"dict": []}]}, id="generator of a RandomState"),
     pytest.param({"generator": ["PCG64"]}, id="generator without a state"),
     pytest.param({"generator": ["PCG64", {"dict": []}, 1]}, id="generator with three items"),
@@ -380,7 +434,7 @@ MT_KEY = np.random.MT19937(7).state["state"]["key"]
     pytest.param({"generator": ["PCG64", 3]}, id="generator state a number"),
     pytest.param({"generator": ["PCG64", {"dict": []}]}, id="generator state empty"),
     pytest.param({"generator": ["PCG64", {"bad": 1}]}, id="generator state malformed data"),
-    pytest.param({"generator": ["PCG64", agent.to_data(np.random.MT19937(0).state)]},
+    pytest.param({"generator": ["PCG64", in_tail(np.random.MT19937(0).state)]},
                  id="generator state of another bit generator"),
     pytest.param(generator_data("PCG64", setter("state", "x", inner=True)), id="PCG64 state a string"),
     pytest.param(generator_data("PCG64", setter("state", None, inner=True)), id="PCG64 state null"),
@@ -406,7 +460,26 @@ MT_KEY = np.random.MT19937(7).state["state"]["key"]
 ])
 def test_from_data_refuses_malformed_input_with_wire_error(data):
     with pytest.raises(WireError):
-        agent.from_data(data)
+        agent.from_data(data, bytes(TAIL))
+
+
+def test_the_same_array_bytes_read_many_times_count_every_time(monkeypatch):
+    """Arrays point into the message's bytes: a hostile sender could point a million arrays at the same
+    megabyte and make the reader build a terabyte. What one message decodes to is capped."""
+    monkeypatch.setattr(agent, "MAX_MESSAGE_BYTES", 1000)
+    tail = bytes(400)
+    one = {"array": array_data("float64", shape=(50,))}  # 400 bytes
+    assert len(agent.from_data([one, one], tail)) == 2
+    with pytest.raises(WireError, match="bytes"):
+        agent.from_data([one, one, one], tail)
+    assert len(agent.from_data([one, one], tail)) == 2  # a new call has a new budget
+
+
+def test_arrays_read_from_the_same_bytes_are_independent_copies():
+    tail = np.arange(4.0).tobytes()
+    first, second = agent.from_data([{"array": array_data("float64", shape=(4,))}] * 2, tail)
+    first[0] = 99.0
+    assert second[0] == 0.0 and first.flags.owndata and first.flags.writeable
 
 
 def test_wire_error_is_a_value_error():
@@ -436,18 +509,18 @@ def test_every_container_counts_towards_the_depth(monkeypatch, wrap):
 
 
 def test_a_generator_state_counts_towards_the_depth(monkeypatch):
-    data = agent.to_data(np.random.default_rng(0))
+    data, tail = as_data(np.random.default_rng(0))
     monkeypatch.setattr(agent, "MAX_DEPTH", 1)
     with pytest.raises(WireError, match="deeper"):
-        agent.from_data(data, generators=True)
+        agent.from_data(data, tail, generators=True)
 
 
 def test_the_grader_never_reads_a_random_generator_from_the_kernel():
     """NumPy's state setters do not check a state well enough to take one from a hostile kernel."""
-    data = agent.to_data(np.random.default_rng(0))
+    data, tail = as_data(np.random.default_rng(0))
     with pytest.raises(WireError):
-        agent.from_data(data)
-    assert type(agent.from_data(data, generators=True)) is np.random.Generator
+        agent.from_data(data, tail)
+    assert type(agent.from_data(data, tail, generators=True)) is np.random.Generator
 
 
 def test_deep_json_is_refused_without_a_recursion_error():
@@ -495,8 +568,8 @@ def test_decode_refuses_what_is_not_one_json_object(text):
         agent.decode(text)
 
 
-def test_decode_refuses_a_message_over_max_message_chars(monkeypatch):
-    monkeypatch.setattr(agent, "MAX_MESSAGE_CHARS", 40)
+def test_decode_refuses_a_message_over_max_message_bytes(monkeypatch):
+    monkeypatch.setattr(agent, "MAX_MESSAGE_BYTES", 40)
     fits = '{"kind": "result", "value": "' + "x" * 9 + '"}'
     assert len(fits) == 40 and agent.decode(fits)["value"] == "x" * 9
     with pytest.raises(WireError, match="over"):
