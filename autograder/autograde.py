@@ -23,7 +23,7 @@ from nbgrader.converters.base import NbGraderException
 from nbgrader.coursedir import CourseDirectory
 
 import helpers
-from autograder import deadline, intake, preprocessors, problems, reach, sandbox
+from autograder import deadline, grading_process, intake, preprocessors, problems, reach, sandbox
 from autograder.course import COURSE_ID, Course, Limits
 
 
@@ -126,6 +126,11 @@ def grade_handin(shared, run_id, label, task):
                            "version of the course (same commit) on every Dask worker")
     if shared["limits"]["sandboxed"]:
         sandbox.check_available()  # a worker without the sandbox fails the task (flagged), never the student
+    return grading_process.grade(shared, task)  # in a process of its own: see grading_process.py
+
+
+def grade_here(shared, task):
+    """grade_handin's work, in this process: grade the hand-in in a scratch course of its own."""
     with tempfile.TemporaryDirectory(prefix="autograder-") as scratch:
         return _grade_in(Path(scratch), shared, task)
 

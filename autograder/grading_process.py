@@ -1,0 +1,111 @@
+"""A process of its own beside each Dask worker, where that worker's submissions are graded.
+
+A Dask worker runs a task in a thread next to its event loop, its statistical profiler and
+its heartbeats, which take the GIL every few milliseconds: pure Python runs about 1.7 times
+slower there than in a process with nothing else to do (benchmarks/grading_process.py). The
+grading is mostly pure Python (nbgrader, the trusted test cells, the course's loop versions
+that the speed tests time), so a worker hands each task to this process over a pipe and
+waits: plain data both ways (marshal: None, bools, numbers, text, bytes, lists, tuples and
+dicts; never pickle), one task at a time. The process is started on the worker's first task
+and serves every later one; it dies with the worker (PR_SET_PDEATHSIG), and if it dies while
+grading, the worker ends too, so that Dask counts the death against that task as before
+(allowed-failures, then the hand-in is set aside).
+
+    python -m autograder.grading_process PARENT_PID    # started by grade(), not by hand
+"""
+import builtins
+import ctypes
+import marshal
+import os
+import signal
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+HEADER_BYTES = 8
+PR_SET_PDEATHSIG = 1
+GRADER_DIED_EXIT_CODE = 70  # the worker's own exit when its grading process died under a task
+
+_process = [None]
+
+
+def _send(stream, value):
+    data = marshal.dumps(value)
+    stream.write(len(data).to_bytes(HEADER_BYTES, "big") + data)
+    stream.flush()
+
+
+def _receive(stream):
+    """The next value on stream, or None when the other end has gone."""
+    header = stream.read(HEADER_BYTES)
+    if len(header) < HEADER_BYTES:
+        return None
+    length = int.from_bytes(header, "big")
+    data = stream.read(length)
+    return marshal.loads(data) if len(data) == length else None
+
+
+def _start():
+    package_root = str(Path(__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
+    return subprocess.Popen([sys.executable, "-m", "autograder.grading_process", str(os.getpid())],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+
+
+def grade(shared, task):
+    """autograde.grade_here(shared, task), run in this worker's grading process; its exceptions are raised here."""
+    process = _process[0]
+    if process is None or process.poll() is not None:
+        process = _process[0] = _start()
+    try:
+        _send(process.stdin, (shared, task))
+        answer = _receive(process.stdout)
+    except BrokenPipeError:
+        answer = None
+    if answer is None:  # it died while grading: the worker goes with it, and Dask blames the task
+        process.kill()
+        os._exit(GRADER_DIED_EXIT_CODE)
+    kind, value = answer
+    if kind == "error":
+        name, message = value
+        error_type = getattr(builtins, name, None)
+        if not (isinstance(error_type, type) and issubclass(error_type, Exception)):
+            error_type, message = RuntimeError, f"{name}: {message}"
+        raise error_type(message)
+    if value.get("timestamp"):
+        value["timestamp"] = datetime.fromisoformat(value["timestamp"])
+    return value
+
+
+def serve(parent_pid):
+    """Grade the tasks that arrive on stdin, one after the other, until the worker goes."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent_pid:  # the worker went before the line above took effect
+        os._exit(1)
+    # The pipes to the worker are this process's own: whatever nbgrader or a library prints goes to stderr.
+    requests, answers = os.fdopen(os.dup(0), "rb"), os.fdopen(os.dup(1), "wb")
+    os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+    os.dup2(2, 1)
+    from autograder.autograde import grade_here
+
+    while True:
+        request = _receive(requests)
+        if request is None:
+            return
+        shared, task = request
+        try:
+            result = grade_here(shared, task)
+            if result.get("timestamp"):
+                result["timestamp"] = result["timestamp"].isoformat()
+            answer = ("result", result)
+        except Exception as error:
+            answer = ("error", (type(error).__name__, str(error)))
+        try:
+            _send(answers, answer)
+        except ValueError as error:  # marshal met something that is not plain data: the grader's own bug
+            _send(answers, ("error", ("TypeError", f"a grading result that is not plain data ({error})")))
+
+
+if __name__ == "__main__":
+    serve(int(sys.argv[1]))

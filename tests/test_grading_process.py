@@ -1,0 +1,192 @@
+"""The grading process beside each worker: plain data both ways, errors carried over, and nobody outlives anybody.
+
+Each test runs a stand-in for a Dask worker (a Python process of its own, which calls
+grading_process.grade as a task would), so that the worker's exits can be looked at.
+"""
+import contextlib
+import marshal
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import nbformat
+import pytest
+
+from autograder import cluster, demo, grade, grading_process
+
+ASSIGNMENT = "01_perceptron"
+
+WAIT_SECONDS = 60  # for processes to start and end on a loaded machine
+
+
+def worker(code):
+    """A stand-in for a Dask worker running code (with grading_process imported), its output as text."""
+    return subprocess.Popen([sys.executable, "-c", "from autograder import grading_process\n" + textwrap.dedent(code)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def gone(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    with open(f"/proc/{pid}/stat") as stat:  # a zombie has gone too: it only waits to be reaped
+        return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+
+
+def wait_until_gone(pid):
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not gone(pid):
+        assert time.monotonic() < deadline, f"process {pid} is still there"
+        time.sleep(0.05)
+
+
+def test_a_grading_error_is_raised_in_the_worker_with_its_type_and_message():
+    # A task without the files it should hold: grade_here fails with a KeyError in the grading process.
+    run = worker("""
+        try:
+            grading_process.grade({"limits": {}}, {})
+        except KeyError as error:
+            print("KeyError", error)
+        except Exception as error:
+            print("other", type(error).__name__, error)
+        grading_process._process[0].kill()
+    """)
+    stdout, stderr = run.communicate(timeout=WAIT_SECONDS)
+    assert run.returncode == 0, stderr
+    assert stdout.startswith("KeyError"), stdout
+
+
+def test_an_error_of_a_type_the_worker_cannot_name_arrives_as_a_runtime_error_with_its_name():
+    # A gradebook template that is not zlib data: zlib.error, which is no builtin.
+    run = worker("""
+        import dataclasses
+        from autograder.course import Limits
+        shared = {"limits": dataclasses.asdict(Limits()), "trusted_tests": True, "template": b"not zlib"}
+        try:
+            grading_process.grade(shared, {"assignment": "a", "student": "s", "files": {}})
+        except RuntimeError as error:
+            print(error)
+        grading_process._process[0].kill()
+    """)
+    stdout, stderr = run.communicate(timeout=WAIT_SECONDS)
+    assert stdout.startswith("error: Error -3 while decompressing"), (stdout, stderr)
+
+
+def test_the_worker_ends_when_its_grading_process_dies_under_a_task():
+    """A grader killed while it grades (out of memory, say) must look to Dask like a worker that died: then
+    allowed-failures counts it against the task, and the hand-in is set aside after the second death."""
+    run = worker("""
+        import os, signal
+        process = grading_process._process[0] = grading_process._start()
+        os.kill(process.pid, signal.SIGKILL)
+        grading_process.grade({}, {})
+        print("the worker went on")
+    """)
+    stdout, stderr = run.communicate(timeout=WAIT_SECONDS)
+    assert run.returncode == grading_process.GRADER_DIED_EXIT_CODE, (stdout, stderr)
+    assert "went on" not in stdout
+
+
+def test_a_dead_grading_process_is_replaced_by_the_next_task():
+    run = worker("""
+        import os, signal
+        first = grading_process._process[0] = grading_process._start()
+        first.kill()
+        first.wait()
+        try:
+            grading_process.grade({"limits": {}}, {})
+        except KeyError:
+            pass
+        second = grading_process._process[0]
+        print(second.pid != first.pid and second.poll() is None)
+        second.kill()
+    """)
+    stdout, stderr = run.communicate(timeout=WAIT_SECONDS)
+    assert stdout.strip() == "True", (stdout, stderr)
+
+
+def test_the_grading_process_dies_with_its_worker():
+    run = worker("""
+        import sys, time
+        process = grading_process._process[0] = grading_process._start()
+        print(process.pid, flush=True)
+        time.sleep(600)
+    """)
+    child = int(run.stdout.readline())
+    assert not gone(child)
+    run.send_signal(signal.SIGKILL)
+    run.wait(timeout=WAIT_SECONDS)
+    wait_until_gone(child)
+
+
+def descendants(pid):
+    """Every process below pid, from /proc."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    found, waiting = [], [pid]
+    while waiting:
+        for child in children.get(waiting.pop(), []):
+            found.append(child)
+            waiting.append(child)
+    return found
+
+
+@pytest.fixture(scope="module")
+def sleeping_task(tmp_path_factory):
+    """A grading task (shared, task) whose hand-in's first solution cell sleeps ten minutes, marshalled to a file."""
+    root = tmp_path_factory.mktemp("sleeping")
+    course = demo.make_course(root / "course", [ASSIGNMENT])
+    demo.write_submitted(course, demo.cohort_files(course, {("sleeper", ASSIGNMENT): "solutions"}))
+    (path,) = (course.submitted / "sleeper" / ASSIGNMENT).glob("*.ipynb")
+    notebook = nbformat.read(path, as_version=4)
+    # the student's own cell: grading puts the course's cells back as they were handed out
+    first = next(cell for cell in notebook.cells if cell.metadata.get("nbgrader", {}).get("solution"))
+    first.source = "import time\ntime.sleep(600)\n" + first.source
+    nbformat.write(notebook, path)
+    captured = {}
+
+    def run(client, function, tasks, on_result, on_start=None, progress=None, shared=None):
+        captured["request"] = (shared, next(iter(tasks))[1])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cluster, "connect", lambda *args, **kwargs: contextlib.nullcontext())
+        patch.setattr(cluster, "run", run)
+        patch.setattr(cluster, "worker_count", lambda client: 1)
+        grade.grade(course, show_progress=False)
+    request = root / "request.marshal"
+    request.write_bytes(marshal.dumps(captured["request"]))
+    return request
+
+
+def test_a_worker_killed_while_it_grades_leaves_neither_its_grading_process_nor_the_kernel(sleeping_task):
+    run = worker(f"""
+        import marshal
+        shared, task = marshal.loads(open({str(sleeping_task)!r}, "rb").read())
+        process = grading_process._process[0] = grading_process._start()
+        print(process.pid, flush=True)
+        grading_process.grade(shared, task)
+    """)
+    child = int(run.stdout.readline())
+    deadline = time.monotonic() + WAIT_SECONDS
+    # the kernel template, the sandbox and the kernel in it, asleep in the hand-in's first cell
+    while len(descendants(child)) < 3:
+        assert time.monotonic() < deadline and run.poll() is None, run.stderr.read() if run.poll() else ""
+        time.sleep(0.2)
+    time.sleep(2)
+    below = descendants(child)
+    assert run.poll() is None, "the hand-in was graded already: it should still be asleep"
+    run.send_signal(signal.SIGKILL)
+    run.wait(timeout=WAIT_SECONDS)
+    for pid in [child, *below]:
+        wait_until_gone(pid)
