@@ -329,3 +329,30 @@ def test_a_step_that_answers_wrongly_only_while_timed_earns_no_speed():
     assert "3 of the 3 timed calls" in lazy.failures[0].diagnosis
     assert shallow._require_the_work_was_done(mistaken, timed_calls(without_one_over_m), without_one_over_m)
     assert not mistaken.failures
+
+
+def test_the_speed_test_times_the_loop_version_on_a_share_of_the_examples(monkeypatch):
+    """The loop version runs on LOOP_EXAMPLES of the examples (its time scaled up), the student's step on all."""
+    from helpers import grading
+
+    loop_sizes, student_sizes = [], []
+    loop_version = shallow.train_step_per_unit
+    monkeypatch.setattr(shallow, "train_step_per_unit",
+                        lambda X, *args: loop_sizes.append(X.shape[1]) or loop_version(X, *args))
+
+    def student(X, Y, params, learning_rate):  # a vectorized step of the student's own (no helpers)
+        student_sizes.append(X.shape[1])
+        m = X.shape[1]
+        A1 = np.tanh(params["W1"] @ X + params["b1"])
+        A2 = 1 / (1 + np.exp(-(params["W2"] @ A1 + params["b2"])))
+        cost = float(-np.mean(Y * np.log(A2) + (1 - Y) * np.log(1 - A2)))
+        dZ2 = A2 - Y
+        dZ1 = params["W2"].T @ dZ2 * (1 - A1 ** 2)
+        grads = {"dW1": dZ1 @ X.T / m, "db1": dZ1.sum(axis=1, keepdims=True) / m,
+                 "dW2": dZ2 @ A1.T / m, "db2": dZ2.sum(axis=1, keepdims=True) / m}
+        return {name: value - learning_rate * grads["d" + name] for name, value in params.items()}, cost, grads
+
+    check = grading.Check("speed")
+    shallow.check_speed(check, student)
+    assert set(loop_sizes) == {shallow.LOOP_EXAMPLES} and set(student_sizes) == {shallow.SPEED_EXAMPLES}
+    assert not check.failures, check.failures
