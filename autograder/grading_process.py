@@ -7,7 +7,7 @@ grading is mostly pure Python (nbgrader, the trusted test cells, the course's lo
 that the speed tests time), so a worker hands each task to this process over a pipe and
 waits: plain data both ways (marshal: None, bools, numbers, text, bytes, lists, tuples and
 dicts; never pickle), one task at a time. The process is started on the worker's first task
-and serves every later one; it dies with the worker (PR_SET_PDEATHSIG), and if it dies while
+and serves every later one (a worker with several threads has one per thread); it dies with the worker (PR_SET_PDEATHSIG), and if it dies while
 grading, the worker ends too, so that Dask counts the death against that task as before
 (allowed-failures, then the hand-in is set aside).
 
@@ -20,6 +20,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from datetime import datetime
 from pathlib import Path
 
@@ -27,7 +28,7 @@ HEADER_BYTES = 8
 PR_SET_PDEATHSIG = 1
 GRADER_DIED_EXIT_CODE = 70  # the worker's own exit when its grading process died under a task
 
-_process = [None]
+_local = threading.local()  # each worker thread's grading process (a worker with --nthreads 2 has two)
 
 
 def _send(stream, value):
@@ -55,9 +56,9 @@ def _start():
 
 def grade(shared, task):
     """autograde.grade_here(shared, task), run in this worker's grading process; its exceptions are raised here."""
-    process = _process[0]
+    process = getattr(_local, "process", None)
     if process is None or process.poll() is not None:
-        process = _process[0] = _start()
+        process = _local.process = _start()
     try:
         _send(process.stdin, (shared, task))
         answer = _receive(process.stdout)

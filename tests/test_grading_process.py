@@ -53,7 +53,7 @@ def test_a_grading_error_is_raised_in_the_worker_with_its_type_and_message():
             print("KeyError", error)
         except Exception as error:
             print("other", type(error).__name__, error)
-        grading_process._process[0].kill()
+        grading_process._local.process.kill()
     """)
     stdout, stderr = run.communicate(timeout=WAIT_SECONDS)
     assert run.returncode == 0, stderr
@@ -70,7 +70,7 @@ def test_an_error_of_a_type_the_worker_cannot_name_arrives_as_a_runtime_error_wi
             grading_process.grade(shared, {"assignment": "a", "student": "s", "files": {}})
         except RuntimeError as error:
             print(error)
-        grading_process._process[0].kill()
+        grading_process._local.process.kill()
     """)
     stdout, stderr = run.communicate(timeout=WAIT_SECONDS)
     assert stdout.startswith("error: Error -3 while decompressing"), (stdout, stderr)
@@ -81,7 +81,7 @@ def test_the_worker_ends_when_its_grading_process_dies_under_a_task():
     allowed-failures counts it against the task, and the hand-in is set aside after the second death."""
     run = worker("""
         import os, signal
-        process = grading_process._process[0] = grading_process._start()
+        process = grading_process._local.process = grading_process._start()
         os.kill(process.pid, signal.SIGKILL)
         grading_process.grade({}, {})
         print("the worker went on")
@@ -94,14 +94,14 @@ def test_the_worker_ends_when_its_grading_process_dies_under_a_task():
 def test_a_dead_grading_process_is_replaced_by_the_next_task():
     run = worker("""
         import os, signal
-        first = grading_process._process[0] = grading_process._start()
+        first = grading_process._local.process = grading_process._start()
         first.kill()
         first.wait()
         try:
             grading_process.grade({"limits": {}}, {})
         except KeyError:
             pass
-        second = grading_process._process[0]
+        second = grading_process._local.process
         print(second.pid != first.pid and second.poll() is None)
         second.kill()
     """)
@@ -112,7 +112,7 @@ def test_a_dead_grading_process_is_replaced_by_the_next_task():
 def test_the_grading_process_dies_with_its_worker():
     run = worker("""
         import sys, time
-        process = grading_process._process[0] = grading_process._start()
+        process = grading_process._local.process = grading_process._start()
         print(process.pid, flush=True)
         time.sleep(600)
     """)
@@ -173,7 +173,7 @@ def test_a_worker_killed_while_it_grades_leaves_neither_its_grading_process_nor_
     run = worker(f"""
         import marshal
         shared, task = marshal.loads(open({str(sleeping_task)!r}, "rb").read())
-        process = grading_process._process[0] = grading_process._start()
+        process = grading_process._local.process = grading_process._start()
         print(process.pid, flush=True)
         grading_process.grade(shared, task)
     """)
@@ -190,3 +190,32 @@ def test_a_worker_killed_while_it_grades_leaves_neither_its_grading_process_nor_
     run.wait(timeout=WAIT_SECONDS)
     for pid in [child, *below]:
         wait_until_gone(pid)
+
+
+def test_each_thread_of_a_worker_grades_in_a_process_of_its_own():
+    """A worker started with --nthreads 2 runs two tasks at once: they must not share one pipe."""
+    run = worker("""
+        import threading
+        processes, done = [], threading.Event()
+
+        def task(graded):
+            try:
+                grading_process.grade({"limits": {}}, {})
+            except KeyError:
+                processes.append(grading_process._local.process)
+            graded.set()
+            done.wait()  # a worker's threads live on (a process started by a thread dies with it)
+
+        threads = []
+        for _ in range(2):  # the second task starts while the first one's thread and process are there
+            graded = threading.Event()
+            threads.append(threading.Thread(target=task, args=(graded,)))
+            threads[-1].start()
+            graded.wait()
+        print(len({process.pid for process in processes}))
+        for process in processes:
+            process.kill()
+        done.set()
+    """)
+    stdout, stderr = run.communicate(timeout=WAIT_SECONDS)
+    assert stdout.strip() == "2", (stdout, stderr)
