@@ -11,7 +11,7 @@ the bytes of the message's arrays, which the text points into. Arrays cross as b
 as base64 inside the text: a training loop's stand-ins send the network's cache thousands
 of times per test cell. A socket of its own rather than the Jupyter
 protocol's stdin channel: a stand-in's call back to the grader is a plain round trip, not
-a signed message relayed by two event loops, about a fifth of the time
+a signed message relayed by two event loops, about a seventh of the time
 (benchmarks/agent_channel.py), and a training loop makes thousands of them. The agent is
 the student's to break: whatever it sends back is decoded by `decode`, strictly, as
 untrusted data.
