@@ -101,7 +101,7 @@ class RemoteFunction:
 
 
 class KernelSession:
-    """The agent running in the student's kernel for one test cell; requests go over the stdin channel."""
+    """The agent running in the student's kernel for one test cell; requests go over the grader's Unix socket."""
 
     def __init__(self, executor, deadline):
         self.kc, self.km = executor.kc, executor.km
@@ -118,8 +118,8 @@ class KernelSession:
 
     # -- the wire ------------------------------------------------------------------------
     # Synchronous: a training loop's stand-ins make thousands of round trips per test cell, and an event loop's
-    # turn per message cost more than the message (benchmarks/agent_channel.py). The Jupyter channels, async,
-    # are looked at only while the agent is silent.
+    # turn per message (a task and a timer each) added to every one. The Jupyter channels, async, are looked at
+    # only while the agent is silent.
 
     def _wait_until_readable(self, sock):
         """Return once sock has something to read, looking at the clock and the kernel's health every
