@@ -1,15 +1,17 @@
 """A process of its own beside each Dask worker, where that worker's submissions are graded.
 
 A Dask worker runs a task in a thread next to its event loop, its statistical profiler and
-its heartbeats, which take the GIL every few milliseconds: pure Python runs about 1.7 times
-slower there than in a process with nothing else to do (benchmarks/grading_process.py). The
-grading is mostly pure Python (nbgrader, the trusted test cells, the course's loop versions
-that the speed tests time), so a worker hands each task to this process over a pipe and
-waits: plain data both ways (marshal: None, bools, numbers, text, bytes, lists, tuples and
-dicts; never pickle), one task at a time. The process is started on the worker's first task
-and serves every later one (a worker with several threads has one per thread); it dies with the worker (PR_SET_PDEATHSIG), and if it dies while
-grading, the worker ends too, so that Dask counts the death against that task as before
-(allowed-failures, then the hand-in is set aside).
+its heartbeats, which take the GIL every few milliseconds: a long stretch of pure Python
+runs much slower there than in a process with nothing else to do (the course's loop version
+on 10,000 examples, 1.8 times slower: benchmarks/grading_process.py), and a long one holding
+the GIL would hold up the worker's heartbeats. The grading is mostly Python (nbgrader, the
+trusted test cells, the course's reference and loop versions), so a worker hands each task
+to this process over a pipe and waits: plain data both ways (marshal: None, bools, numbers,
+text, bytes, lists, tuples and dicts; never pickle), one task at a time. The process is
+started on the worker's first task and serves every later one (a worker with several
+threads has one per thread); it dies with the worker (PR_SET_PDEATHSIG), and if it dies
+while grading, the worker ends too, so that Dask counts the death against that task as
+before (allowed-failures, then the hand-in is set aside).
 
     python -m autograder.grading_process PARENT_PID    # started by grade(), not by hand
 """

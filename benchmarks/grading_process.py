@@ -8,7 +8,10 @@ sandbox on) both ways, alternately: autograde.grade_here called in the task's ow
 beside the worker's event loop, profiler and heartbeats (how the pipeline graded before), and
 grading_process.grade, which hands the task to the worker's grading process (how it grades
 now). The first task each way is a warm-up (the kernel template starts, modules load). Prints
-the median seconds per hand-in each way, timed inside the task, and their ratio.
+the median seconds per hand-in each way, timed inside the task, and their ratio. Then the
+reason, without nbgrader: the course's loop version (pure Python, what homework 05's speed
+test times in the grader) timed in the worker's task thread and in a child process of the
+same worker.
 """
 import argparse
 import contextlib
@@ -21,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from autograder import autograde, cluster, demo, grade, grading_process  # noqa: E402
+from helpers.shallow import SPEED_EXAMPLES  # noqa: E402
 
 
 def captured_tasks(course):
@@ -52,6 +56,35 @@ def in_the_grading_process(shared, task):
     return time.perf_counter() - start
 
 
+LOOP_SOURCE = """
+import statistics, time
+from helpers import datasets, shallow
+X, Y = datasets.noisy_xor(m=shallow.SPEED_EXAMPLES, noise=0.25, seed=6)
+params = shallow.initialize_parameters(2, 4, 1, seed=6, scale=1.0)
+times = []
+for _ in range(7):
+    start = time.perf_counter()
+    shallow.train_step_per_unit(X, Y, params, 1.2)
+    times.append(time.perf_counter() - start)
+seconds = statistics.median(times)
+"""
+
+
+def loop_version_here():
+    """Median seconds of one call of the course's loop version, in the calling thread."""
+    namespace = {}
+    exec(LOOP_SOURCE, namespace)  # noqa: S102 (the benchmark's own code)
+    return namespace["seconds"]
+
+
+def loop_version_in_a_child():
+    """The same, in a fresh Python process started from here."""
+    import subprocess
+
+    code = LOOP_SOURCE + "print(seconds)\n"
+    return float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("assignment", nargs="?", default="05_vectorization")
@@ -72,11 +105,20 @@ def main(argv=None):
                     taken = client.submit(function, shared, task, pure=False).result()
                     if index:  # the first is a warm-up
                         seconds[way].append(taken)
+            loops = {"thread": [], "child": []}
+            for _ in range(3):
+                loops["thread"].append(client.submit(loop_version_here, pure=False).result())
+                loops["child"].append(client.submit(loop_version_in_a_child, pure=False).result())
     thread, process = (statistics.median(seconds[way]) for way in ("thread", "process"))
     print(f"{args.assignment}, {args.count} hand-ins graded each way by one Dask worker (median):")
     print(f"  in the task's thread:             {thread:6.2f} s")
     print(f"  in the worker's grading process:  {process:6.2f} s")
     print(f"  the grading process takes {process / thread:.2f}x the thread's time")
+    loop_thread, loop_child = (statistics.median(loops[way]) for way in ("thread", "child"))
+    print(f"the course's loop version on {SPEED_EXAMPLES} examples (pure Python), one call (median):")
+    print(f"  in the worker's task thread:          {loop_thread * 1000:6.1f} ms")
+    print(f"  in a child process of the worker:     {loop_child * 1000:6.1f} ms")
+    print(f"  the task thread takes {loop_thread / loop_child:.2f}x the child's time")
     return 0
 
 
