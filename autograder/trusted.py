@@ -122,20 +122,27 @@ class KernelSession:
     # only while the agent is silent.
 
     def _wait_until_readable(self, sock):
-        """Return once sock has something to read, looking at the clock and the kernel's health every
-        POLL_MILLISECONDS while it has not; raises KernelLost, AgentGone (the agent's execution ended: it will
-        never answer)."""
+        """Return once sock has something to read, looking at the clock every time and at the kernel's health
+        every POLL_MILLISECONDS while it has not; raises KernelLost, AgentGone (the agent's execution ended: it
+        will never answer). The clock first, always: an agent that sends a byte now and then, or one callback
+        after another, must not keep the grader past the cell's time limit."""
         poller = select.poll()
         poller.register(sock, select.POLLIN | select.POLLERR | select.POLLHUP)
-        while not poller.poll(POLL_MILLISECONDS):
-            now = time.monotonic()
-            if now > self.deadline:
-                if self._interrupted_at is None:
-                    self._interrupted_at, self.timed_out = now, True
-                    self._run(self.km.interrupt_kernel)
-                elif now > self._interrupted_at + INTERRUPT_GRACE_SECONDS:
-                    raise KernelLost(CellTimeoutError("the kernel did not answer, even after an interrupt"))
+        while True:
+            self._mind_the_clock()
+            if poller.poll(POLL_MILLISECONDS):
+                return
             self._run(self._check_agent)
+
+    def _mind_the_clock(self):
+        """Past the cell's time limit, interrupt the kernel once; past the grace after that, raise KernelLost."""
+        now = time.monotonic()
+        if now > self.deadline:
+            if self._interrupted_at is None:
+                self._interrupted_at, self.timed_out = now, True
+                self._run(self.km.interrupt_kernel)
+            elif now > self._interrupted_at + INTERRUPT_GRACE_SECONDS:
+                raise KernelLost(CellTimeoutError("the kernel did not answer, even after an interrupt"))
 
     async def _check_agent(self):
         """Raise AgentGone if the agent's execution has ended, KernelLost if the kernel has."""

@@ -9,6 +9,7 @@ folder where the grader listens is its own: the sandbox sees it read-only.
 import asyncio
 import os
 import stat
+import threading
 import time
 import types
 
@@ -45,6 +46,12 @@ ATTACKS = {
     # Half a frame, then silence: the grader must not wait past the cell's time limit.
     "stalls": ("def attack():\n    import time\n    agent_socket().sendall((100).to_bytes(8, 'big') + b'{')\n"
                "    time.sleep(3600)\n"),
+    # Half a frame, then a byte now and then, forever: the grader is never left waiting long, yet must stop.
+    "dribbles": ("def attack():\n    import time\n    connection = agent_socket()\n"
+                 "    connection.sendall((10**6).to_bytes(8, 'big'))\n"
+                 "    while True:\n        connection.sendall(b' ')\n        time.sleep(0.02)\n"),
+    # One callback after another, forever, each answered at once.
+    "calls_back_forever": "def attack():\n    while True:\n        helper(1)\n",
     # The agent's connection shut down under it.
     "closes": "def attack():\n    agent_socket().shutdown(socket.SHUT_RDWR)\n    return 1\n",
 }
@@ -129,6 +136,27 @@ def test_a_stream_that_stops_mid_frame_ends_at_the_time_limit(kernel):
     assert calls.timed_out and not outcome.value, (outcome, time.monotonic() - started)
     assert time.monotonic() - started < 3 + trusted.INTERRUPT_GRACE_SECONDS + trusted.CLOSE_SECONDS
     assert call_in_a_session(kernel, "honest", 1)[0].value == 2
+
+
+@pytest.mark.parametrize("attack", ["dribbles", "calls_back_forever"])
+def test_an_agent_that_keeps_the_grader_busy_ends_at_the_time_limit(kernel, attack):
+    kernel.run(FIND_SOCKET + ATTACKS[attack] + "def honest(x):\n    return x + 1\n")
+    limit = 3 + trusted.INTERRUPT_GRACE_SECONDS + trusted.CLOSE_SECONDS
+    ended = {}
+
+    def grade():
+        try:
+            ended["outcome"], ended["calls"] = call_in_a_session(kernel, "attack", seconds=3,
+                                                                 stand_ins={"helper": lambda x: x})
+        except trusted.KernelLost:  # also an end: the kernel is given up, as nbclient gives up such a cell
+            ended["lost"] = True
+
+    grader = threading.Thread(target=grade, daemon=True)  # a grader that never stops fails, rather than hangs
+    grader.start()
+    grader.join(limit + 30)
+    assert ended, f"the grader was still busy {limit + 30} s after the call started"
+    if "calls" in ended:
+        assert ended["calls"].timed_out and not ended["outcome"].value, ended
 
 
 def test_the_grader_listens_in_a_folder_the_sandbox_cannot_change(kernel):
