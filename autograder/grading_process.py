@@ -11,24 +11,34 @@ text, bytes, lists, tuples and dicts; never pickle), one task at a time. The pro
 started on the worker's first task and serves every later one (a worker with several
 threads has one per thread); it dies with the worker (PR_SET_PDEATHSIG), and if it dies
 while grading, the worker ends too, so that Dask counts the death against that task as
-before (allowed-failures, then the hand-in is set aside).
+before (allowed-failures, then the hand-in is set aside). A grading process that outlives its
+submission's time limit by a margin (the course's stand-ins compute in it, and a student's
+function can ask one for a trillion iterations) is killed, and the hand-in is recorded as
+timed out.
 
     python -m autograder.grading_process PARENT_PID    # started by grade(), not by hand
 """
 import builtins
+import contextlib
 import ctypes
 import marshal
 import os
+import select
 import signal
 import subprocess
 import sys
 import threading
+import time
 from datetime import datetime
 from pathlib import Path
 
 HEADER_BYTES = 8
 PR_SET_PDEATHSIG = 1
 GRADER_DIED_EXIT_CODE = 70  # the worker's own exit when its grading process died under a task
+# How long past Limits.notebook_timeout a grading process may take before it is killed: the notebook's own deadline
+# ends its kernels; this ends work of the grader's that no kernel's end stops.
+HARD_LIMIT_MARGIN = 0.1
+HARD_LIMIT_MIN_SECONDS = 10
 
 _local = threading.local()  # each worker thread's grading process (a worker with --nthreads 2 has two)
 
@@ -49,6 +59,25 @@ def _receive(stream):
     return marshal.loads(data) if len(data) == length else None
 
 
+def _answer(fd, deadline):
+    """The grading process's answer on fd, or None when it has gone; TimeoutError once deadline has passed."""
+    def read_exactly(count):
+        data = bytearray()
+        while len(data) < count:
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and (left <= 0 or not select.select([fd], [], [], left)[0]):
+                raise TimeoutError
+            chunk = os.read(fd, count - len(data))
+            if not chunk:
+                return None
+            data += chunk
+        return bytes(data)
+
+    header = read_exactly(HEADER_BYTES)
+    data = header and read_exactly(int.from_bytes(header, "big"))
+    return marshal.loads(data) if data is not None else None
+
+
 def _start():
     package_root = str(Path(__file__).resolve().parent.parent)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
@@ -61,21 +90,29 @@ def grade(shared, task):
     process = getattr(_local, "process", None)
     if process is None or process.poll() is not None:
         process = _local.process = _start()
+    started = time.monotonic()
+    timeout = (shared.get("limits") or {}).get("notebook_timeout")
+    deadline = started + timeout + max(HARD_LIMIT_MIN_SECONDS, HARD_LIMIT_MARGIN * timeout) if timeout else None
     try:
         _send(process.stdin, (shared, task))
-        answer = _receive(process.stdout)
+        answer = _answer(process.stdout.fileno(), deadline)
     except BrokenPipeError:
         answer = None
+    except TimeoutError:  # the next task gets a fresh grading process
+        process.kill()
+        process.wait()
+        return {"timed_out": True, "seconds": time.monotonic() - started}
     if answer is None:  # it died while grading: the worker goes with it, and Dask blames the task
         process.kill()
         os._exit(GRADER_DIED_EXIT_CODE)
     kind, value = answer
     if kind == "error":
         name, message = value
-        error_type = getattr(builtins, name, None)
-        if not (isinstance(error_type, type) and issubclass(error_type, Exception)):
-            error_type, message = RuntimeError, f"{name}: {message}"
-        raise error_type(message)
+        error_type, error = getattr(builtins, name, None), RuntimeError(f"{name}: {message}")
+        if isinstance(error_type, type) and issubclass(error_type, Exception):
+            with contextlib.suppress(TypeError):  # a builtin that wants more than a message (UnicodeDecodeError)
+                error = error_type(message)
+        raise error
     if value.get("timestamp"):
         value["timestamp"] = datetime.fromisoformat(value["timestamp"])
     return value

@@ -174,6 +174,8 @@ class KernelSession:
                 count = self.connection.recv_into(self._received)
             except BlockingIOError:
                 continue
+            except OSError as error:  # reset by the agent: its doing, never a loss the grader forgives
+                raise AgentGone(f"the agent's connection broke ({error})") from None
             if not count:  # the agent closed its end: its execution is over, or about to be
                 until = time.monotonic() + CLOSE_SECONDS
                 while time.monotonic() < until:
@@ -204,11 +206,12 @@ class KernelSession:
             reply, reply_tail = self._receive()
             if reply.get("kind") != "callback":
                 return reply, reply_tail
+            self._mind_the_clock()  # callbacks already received are answered without a wait
             self._send(*self._answer_callback(reply, reply_tail))
 
     def _answer_callback(self, request, request_tail):
         name = request.get("name")
-        function = self.stand_ins.get(name)
+        function = self.stand_ins.get(name) if type(name) is str else None
         if function is None:
             return {"kind": "raise", "message": f"`{str(name)[:40]}` has no stand-in here"}, b""
         try:

@@ -8,6 +8,7 @@ folder where the grader listens is its own: the sandbox sees it read-only.
 """
 import asyncio
 import os
+import socket
 import stat
 import threading
 import time
@@ -184,3 +185,25 @@ def test_an_agent_that_stops_reading_holds_the_grader_no_longer_than_the_time_li
         finally:
             calls.close()
     assert time.monotonic() - started < 3 + trusted.INTERRUPT_GRACE_SECONDS + 5
+
+
+def test_a_connection_reset_by_the_agent_is_the_agents_doing_not_the_graders():
+    """A reset surfaces as AgentGone (the call fails), never as the grader's own loss, which a row forgives."""
+    grader_end, agent_end = socket.socketpair()
+    grader_end.setblocking(False)
+    calls = trusted.KernelSession(types.SimpleNamespace(kc=None, km=None), time.monotonic() + 60)
+    calls.connection = grader_end
+    grader_end.sendall(b"unread")  # the agent closes with this unread: its end resets the connection
+    agent_end.close()
+    with pytest.raises(trusted.AgentGone, match="broke"):
+        calls._receive()
+    grader_end.close()
+
+
+@pytest.mark.parametrize("name", [[], {}, None, 3, ["helper"]])
+def test_a_callback_whose_name_is_not_text_is_refused_as_an_answer(name):
+    calls = trusted.KernelSession(types.SimpleNamespace(kc=None, km=None), time.monotonic() + 60)
+    calls.stand_ins = {"helper": lambda x: x}
+    answer, tail = calls._answer_callback({"kind": "callback", "name": name, "args": [1], "kwargs": {"dict": []}},
+                                          b"")
+    assert answer["kind"] == "raise" and tail == b""

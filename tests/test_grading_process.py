@@ -4,6 +4,7 @@ Each test runs a stand-in for a Dask worker (a Python process of its own, which 
 grading_process.grade as a task would), so that the worker's exits can be looked at.
 """
 import contextlib
+import dataclasses
 import marshal
 import os
 import signal
@@ -16,6 +17,9 @@ import nbformat
 import pytest
 
 from autograder import cluster, demo, grade, grading_process
+from autograder.course import Limits
+from autograder.journal import Journal, journal_path
+from support import selected_assignments
 
 ASSIGNMENT = "01_perceptron"
 
@@ -219,3 +223,55 @@ def test_each_thread_of_a_worker_grades_in_a_process_of_its_own():
     """)
     stdout, stderr = run.communicate(timeout=WAIT_SECONDS)
     assert stdout.strip() == "2", (stdout, stderr)
+
+
+def test_an_error_that_cannot_be_made_from_its_message_arrives_as_a_runtime_error_with_its_name():
+    read, write = os.pipe()
+    with os.fdopen(write, "wb") as answers:
+        grading_process._send(answers, ("error", ("UnicodeDecodeError", "'utf-8' codec can't decode byte 0xff")))
+
+    class Answering:
+        """A grading process that has answered already."""
+
+        stdin, stdout = open(os.devnull, "wb"), os.fdopen(read, "rb")
+
+        def poll(self):
+            return None
+
+    grading_process._local.process = Answering()
+    try:
+        grading_process.grade({}, {})
+    except RuntimeError as error:
+        assert str(error) == "UnicodeDecodeError: 'utf-8' codec can't decode byte 0xff"
+    else:
+        raise AssertionError("no error raised")
+    finally:
+        Answering.stdin.close()
+        Answering.stdout.close()
+        grading_process._local.process = None
+
+
+def test_a_stand_in_asked_for_endless_work_ends_as_a_time_out_not_a_stuck_worker(tmp_path):
+    """The course's stand-ins compute in the grader: a student's predict can ask the optimize stand-in for a
+    trillion iterations. The notebook's deadline ends kernels, not the grader's own loop; the worker's hard
+    limit ends the grading process and records the hand-in as timed out."""
+    assignment = "03_logistic_regression"
+    if assignment not in selected_assignments():
+        pytest.skip(f"{assignment} is not among COURSE_ASSIGNMENTS")
+    course = demo.make_course(tmp_path / "course", [assignment])
+    course = dataclasses.replace(course, limits=Limits(notebook_timeout=20))
+    demo.write_submitted(course, demo.cohort_files(course, {("looper", assignment): "solutions"}))
+    (path,) = (course.submitted / "looper" / assignment).glob("*.ipynb")
+    notebook = nbformat.read(path, as_version=4)
+    cell = next(cell for cell in notebook.cells if "def predict(" in cell.source
+                and cell.metadata.get("nbgrader", {}).get("solution"))
+    cell.source += ("\n\ndef predict(X, w, b, threshold=0.5):\n"
+                    "    optimize(np.ones((1, 1)), np.ones((1, 1)), np.zeros((1, 1)), 0.0, 0.1, 10**12, 10**9)\n")
+    nbformat.write(notebook, path)
+    started = time.monotonic()
+    summary = grade.grade(course, workers_count=1, show_progress=False)
+    hard_limit = 20 + grading_process.HARD_LIMIT_MIN_SECONDS
+    assert time.monotonic() - started < hard_limit + WAIT_SECONDS
+    (entry,) = Journal(journal_path(course.state)).entries().values()
+    assert entry["failed"] and any("longer than 20 s" in problem for problem in entry["problems"]), entry
+    assert summary.graded == [(assignment, "looper")]
