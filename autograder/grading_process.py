@@ -49,18 +49,8 @@ def _send(stream, value):
     stream.flush()
 
 
-def _receive(stream):
-    """The next value on stream, or None when the other end has gone."""
-    header = stream.read(HEADER_BYTES)
-    if len(header) < HEADER_BYTES:
-        return None
-    length = int.from_bytes(header, "big")
-    data = stream.read(length)
-    return marshal.loads(data) if len(data) == length else None
-
-
-def _answer(fd, deadline):
-    """The grading process's answer on fd, or None when it has gone; TimeoutError once deadline has passed."""
+def _receive(fd, deadline=None):
+    """The next value on fd, or None when the other end has gone; TimeoutError once deadline has passed."""
     def read_exactly(count):
         data = bytearray()
         while len(data) < count:
@@ -95,7 +85,7 @@ def grade(shared, task):
     deadline = started + timeout + max(HARD_LIMIT_MIN_SECONDS, HARD_LIMIT_MARGIN * timeout) if timeout else None
     try:
         _send(process.stdin, (shared, task))
-        answer = _answer(process.stdout.fileno(), deadline)
+        answer = _receive(process.stdout.fileno(), deadline)
     except BrokenPipeError:
         answer = None
     except TimeoutError:  # the next task gets a fresh grading process
@@ -124,7 +114,7 @@ def serve(parent_pid):
     if os.getppid() != parent_pid:  # the worker went before the line above took effect
         os._exit(1)
     # The pipes to the worker are this process's own: whatever nbgrader or a library prints goes to stderr.
-    requests, answers = os.fdopen(os.dup(0), "rb"), os.fdopen(os.dup(1), "wb")
+    requests, answers = os.dup(0), os.fdopen(os.dup(1), "wb")
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
     os.dup2(2, 1)
     from autograder.autograde import grade_here

@@ -113,10 +113,10 @@ def to_data(value, tail, depth=0):
         if not all(type(key) is str for key in value):
             return {"other": "dict with keys that are not strings"}
         return {"dict": [[key, to_data(item, tail, depth + 1)] for key, item in value.items()]}
-    if type(value) is np.ndarray and _dtype_name(value.dtype):
-        return {"array": _array(value, _dtype_name(value.dtype), tail)}
-    if isinstance(value, np.generic) and type(value).__module__ == "numpy" and _dtype_name(value.dtype):
-        return {"scalar": _array(np.asarray(value), _dtype_name(value.dtype), tail)}
+    if type(value) is np.ndarray and (name := _dtype_name(value.dtype)):
+        return {"array": _array(value, name, tail)}
+    if isinstance(value, np.generic) and type(value).__module__ == "numpy" and (name := _dtype_name(value.dtype)):
+        return {"scalar": _array(np.asarray(value), name, tail)}
     if type(value) is np.random.Generator and type(value.bit_generator).__name__ in BIT_GENERATORS:
         return {"generator": [type(value.bit_generator).__name__,
                               to_data(value.bit_generator.state, tail, depth + 1)]}
