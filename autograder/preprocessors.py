@@ -10,6 +10,7 @@ ScrubTracebacks reduces every error to its name and message (IPython's traceback
 quote the source lines around the failing line).
 """
 import copy
+import re
 import time
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -35,6 +36,20 @@ class KernelStartError(RuntimeError):
     """No kernel could be started for a notebook: nothing of the student's ran, nothing is scored."""
 UNINTERRUPTIBLE = "CellTimeoutError"
 TRUNCATED = "[... output truncated: the cell printed more than {limit:,} characters ...]"
+# Half of a UTF-16 pair on its own: JSON's "\ud800" lets a kernel (or its agent) send one, but no file can
+# hold it, and the notebook nbgrader writes would fail with the whole hand-in's grades.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def whole_text(value):
+    """value (a cell's outputs) with every lone surrogate in its text, keys included, replaced by U+FFFD."""
+    if isinstance(value, str):
+        return value if value.isascii() else LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [whole_text(item) for item in value]
+    if isinstance(value, dict):
+        return type(value)((whole_text(key), whole_text(item)) for key, item in value.items())
+    return value
 
 
 def error_output(ename, evalue):
@@ -90,6 +105,12 @@ class ResilientExecute(Execute):
                                              "interrupted; the cells after it were run in a fresh kernel.")
 
     def preprocess_cell(self, cell, resources, index):
+        cell, resources = self._run_cell(cell, resources, index)
+        if "outputs" in cell:
+            cell.outputs = whole_text(cell.outputs)
+        return cell, resources
+
+    def _run_cell(self, cell, resources, index):
         self._running_cell = index
         self._output_chars, self._output_truncated, self._stderr_seen = 0, False, False
         if index in self._failed_cells:

@@ -203,12 +203,31 @@ def make_agent_folder(uid):
 
 
 def remove_socket_folder(folder):
-    def writable_then_retry(function, path, _):
-        os.chmod(os.path.dirname(path), 0o700)
-        function(path)
+    """Remove one of our folders with whatever the kernel left in it, however it set their modes.
 
-    if Path(folder).exists():
-        shutil.rmtree(folder, onerror=writable_then_retry)
+    Only the folder and what is inside it are ever made writable: the folder that holds it (/tmp) is not
+    ours to change. Two graders may sweep the same stale folder at once (`reap_orphans`), so what is gone
+    meanwhile is gone, not an error."""
+    top = os.path.abspath(folder)
+    retried = set()
+
+    def writable_then_retry(function, path, exc_info):
+        if isinstance(exc_info[1], FileNotFoundError):
+            return
+        path = os.path.abspath(path)
+        if os.path.commonpath([top, path]) != top or path in retried:
+            raise exc_info[1]
+        retried.add(path)
+        if path != top:
+            os.chmod(os.path.dirname(path), 0o700)
+        if os.path.isdir(path) and not os.path.islink(path):
+            os.chmod(path, 0o700)
+            shutil.rmtree(path, onerror=writable_then_retry)
+        else:
+            function(path)
+
+    if os.path.lexists(top):
+        shutil.rmtree(top, onerror=writable_then_retry)
 
 
 def reap_orphans():

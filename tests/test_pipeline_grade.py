@@ -18,6 +18,7 @@ from pathlib import Path
 import cloudpickle
 import pytest
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbformat.notebooknode import NotebookNode
 from nbgrader.api import Gradebook
 from nbgrader.converters import Autograde, GenerateFeedback
 
@@ -192,6 +193,21 @@ def test_a_second_run_on_the_same_course_is_refused(tmp_path):
         with pytest.raises(grade.GradingError, match="another grading run"):
             with grade.exclusive(course):
                 pass
+
+
+def test_text_no_file_can_hold_is_mended_in_every_output():
+    half = "\ud83d"
+    outputs = [NotebookNode(output_type="stream", name="stderr", text=f"a {half} b"),
+               NotebookNode(output_type="error", ename="ValueError", evalue=half, traceback=[f"x{half}", "plain"]),
+               NotebookNode(output_type="display_data", data={f"text/{half}": [half]}, metadata={})]
+    mended = preprocessors.whole_text(outputs)
+    assert json.dumps(mended, ensure_ascii=False).encode("utf-8")  # as nbformat writes a notebook
+    with pytest.raises(UnicodeEncodeError):
+        json.dumps(outputs, ensure_ascii=False).encode("utf-8")
+    assert mended[0].text == "a \ufffd b" and mended[1].traceback == ["x\ufffd", "plain"]
+    assert mended[2].data == {"text/\ufffd": ["\ufffd"]} and isinstance(mended[2], NotebookNode)
+    whole = "a pair \U0001f600 stays, as does \u00e9"
+    assert preprocessors.whole_text([whole]) == [whole]
 
 
 def test_feedback_steps_are_nbgraders_with_the_hidden_tests_taken_out():
