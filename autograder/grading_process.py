@@ -41,9 +41,26 @@ HARD_LIMIT_MARGIN = 0.1
 HARD_LIMIT_MIN_SECONDS = 10
 
 _local = threading.local()  # each worker thread's grading process (a worker with --nthreads 2 has two)
+PLAIN_TYPES = (type(None), bool, int, float, str, bytes)
+
+
+def check_plain(value, where="the value"):
+    """Raise TypeError unless value is plain data, exactly: marshal writes whatever holds a buffer (a NumPy
+    scalar, say) as bytes without a word, and a grade would arrive as bytes."""
+    kind = type(value)
+    if kind in (list, tuple):
+        for index, item in enumerate(value):
+            check_plain(item, f"{where}[{index}]")
+    elif kind is dict:
+        for key, item in value.items():
+            check_plain(key, f"a key of {where}")
+            check_plain(item, f"{where}[{key!r}]")
+    elif kind not in PLAIN_TYPES:
+        raise TypeError(f"{where} is a {kind.__module__}.{kind.__qualname__}, not plain data")
 
 
 def _send(stream, value):
+    check_plain(value)
     data = marshal.dumps(value)
     stream.write(len(data).to_bytes(HEADER_BYTES, "big") + data)
     stream.flush()
@@ -133,7 +150,7 @@ def serve(parent_pid):
             answer = ("error", (type(error).__name__, str(error)))
         try:
             _send(answers, answer)
-        except ValueError as error:  # marshal met something that is not plain data: the grader's own bug
+        except (TypeError, ValueError) as error:  # not plain data: the grader's own bug
             _send(answers, ("error", ("TypeError", f"a grading result that is not plain data ({error})")))
 
 

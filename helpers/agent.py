@@ -34,6 +34,9 @@ import numpy as np
 
 PROTOCOL = "nn-course-agent/1"
 MAX_MESSAGE_BYTES = 64 * 2**20   # one message: its text and its arrays' bytes; also what its arrays decode to
+# Of one message's JSON text. Arrays travel as bytes after it, so the text is small; and json.loads takes about
+# twenty times what it reads (a text of empty lists), before any other limit here is checked.
+MAX_TEXT_BYTES = 16 * 2**20
 FRAME_HEADER_BYTES = 8
 MAX_DEPTH = 32
 MAX_ITEMS = 1_000_000            # list, tuple and dict entries in one message, all together
@@ -260,6 +263,8 @@ class Frames:
         data = bytes(self.buffer[FRAME_HEADER_BYTES:end])
         del self.buffer[:end]
         text, _, tail = data.partition(b"\0")
+        if len(text) > MAX_TEXT_BYTES:
+            raise WireError(f"a message whose text is over {MAX_TEXT_BYTES:,} bytes")
         try:
             return text.decode("utf-8"), tail
         except UnicodeDecodeError:
@@ -268,8 +273,8 @@ class Frames:
 
 def decode(text):
     """Parse one message of the other side: a dict of plain data, or raise WireError."""
-    if type(text) is not str or len(text) > MAX_MESSAGE_BYTES:
-        raise WireError(f"a message over {MAX_MESSAGE_BYTES:,} characters")
+    if type(text) is not str or len(text) > MAX_TEXT_BYTES:
+        raise WireError(f"a message whose text is over {MAX_TEXT_BYTES:,} characters")
     try:
         data = json.loads(text)
     except (ValueError, RecursionError):
@@ -311,9 +316,11 @@ def serve(address):
     def ask(message, tail):
         """Send message (its arrays' bytes in tail); return the grader's next message and its tail."""
         text = json.dumps(message, allow_nan=False)
-        if len(text) + len(tail) + 1 > MAX_MESSAGE_BYTES:
+        if len(text) + len(tail) + 1 > MAX_MESSAGE_BYTES or len(text) > MAX_TEXT_BYTES:  # ASCII: one byte a character
             text, tail = json.dumps({"kind": "error", "type": "ValueError", "where": "",
-                                     "message": f"the answer is over {MAX_MESSAGE_BYTES:,} bytes as data"}), b""
+                                     "message": f"the answer is over {MAX_MESSAGE_BYTES:,} bytes as data, or "
+                                                f"over {MAX_TEXT_BYTES:,} as text (lists and numbers travel as "
+                                                "text: return NumPy arrays)"}), b""
         connection.sendall(frame(text, tail))
         while True:
             received = frames.next_message()

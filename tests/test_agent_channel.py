@@ -12,6 +12,7 @@ import socket
 import stat
 import threading
 import time
+import tracemalloc
 import types
 
 import numpy as np
@@ -42,6 +43,9 @@ def agent_socket():
 ATTACKS = {
     # 2**62 bytes announced: the grader must not try to read (or allocate) them.
     "huge_frame": "def attack():\n    agent_socket().sendall((2**62).to_bytes(8, 'big') + b'{}')\n    return 1\n",
+    # A text of 18 MB of empty lists, under the frame's limit: json.loads would take twenty times that.
+    "text_bomb": ("def attack():\n    text = b'{\"kind\": [' + b'[],' * (6 * 2**20) + b'[]]}'\n"
+                  "    agent_socket().sendall(len(text).to_bytes(8, 'big') + text)\n    return 1\n"),
     # A frame that is not JSON.
     "garbled": "def attack():\n    agent_socket().sendall((5).to_bytes(8, 'big') + b'\\xff\\xfe{{{')\n    return 1\n",
     # Half a frame, then silence: the grader must not wait past the cell's time limit.
@@ -119,7 +123,7 @@ def test_a_call_and_a_callback_cross_the_socket(kernel):
     assert (outcome.value, outcome.error) == (43.0, "")
 
 
-@pytest.mark.parametrize("attack", ["huge_frame", "garbled", "closes"])
+@pytest.mark.parametrize("attack", ["huge_frame", "text_bomb", "garbled", "closes"])
 def test_what_the_student_writes_on_the_socket_costs_only_that_call(kernel, attack):
     kernel.run(FIND_SOCKET + ATTACKS[attack] + "def honest(x):\n    return x + 1\n")
     started = time.monotonic()
@@ -128,6 +132,25 @@ def test_what_the_student_writes_on_the_socket_costs_only_that_call(kernel, atta
     assert time.monotonic() - started < 30
     # The next test cell opens a session of its own, which works.
     assert call_in_a_session(kernel, "honest", 1)[0].value == 2
+
+
+def test_a_text_bomb_is_refused_before_it_is_parsed(kernel):
+    kernel.run(FIND_SOCKET + ATTACKS["text_bomb"])
+    tracemalloc.start()
+    try:
+        outcome, _ = call_in_a_session(kernel, "attack")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 150 * 2**20, f"the grader held {peak / 2**20:.0f} MB for an 18 MB message"
+    assert "text is over" in outcome.error, outcome
+
+
+def test_an_answer_too_long_as_text_says_to_return_an_array(kernel):
+    kernel.run("def as_list(n):\n    return list(range(n))\n")
+    outcome, _ = call_in_a_session(kernel, "as_list", 3_000_000)
+    assert "return NumPy arrays" in outcome.error and outcome.value is None, outcome
+    assert call_in_a_session(kernel, "as_list", 3)[0].value == [0, 1, 2]
 
 
 def test_a_stream_that_stops_mid_frame_ends_at_the_time_limit(kernel):

@@ -236,6 +236,17 @@ def test_a_frame_over_max_message_bytes_is_refused_before_it_arrives(monkeypatch
         frames.next_message()
 
 
+def test_a_frame_whose_text_is_over_max_text_bytes_is_refused_before_it_is_parsed(monkeypatch):
+    monkeypatch.setattr(agent, "MAX_TEXT_BYTES", 20)
+    frames = agent.Frames()
+    fits, over = '{"kind": "x" ' + " " * 6 + "}", '{"kind": "x"' + " " * 8 + "}"
+    assert len(fits) == 20 and len(over) == 21
+    frames.feed(agent.frame(fits, b"\1" * 100) + agent.frame(over))
+    assert frames.next_message() == (fits, b"\1" * 100), "the arrays' bytes do not count"
+    with pytest.raises(WireError, match="text is over"):
+        frames.next_message()
+
+
 # -- what is not plain data crosses as its type's name -------------------------------------------
 
 
@@ -568,8 +579,8 @@ def test_decode_refuses_what_is_not_one_json_object(text):
         agent.decode(text)
 
 
-def test_decode_refuses_a_message_over_max_message_bytes(monkeypatch):
-    monkeypatch.setattr(agent, "MAX_MESSAGE_BYTES", 40)
+def test_decode_refuses_a_text_over_max_text_bytes(monkeypatch):
+    monkeypatch.setattr(agent, "MAX_TEXT_BYTES", 40)
     fits = '{"kind": "result", "value": "' + "x" * 9 + '"}'
     assert len(fits) == 40 and agent.decode(fits)["value"] == "x" * 9
     with pytest.raises(WireError, match="over"):

@@ -14,6 +14,7 @@ import textwrap
 import time
 
 import nbformat
+import numpy as np
 import pytest
 
 from autograder import cluster, demo, grade, grading_process
@@ -78,6 +79,15 @@ def test_an_error_of_a_type_the_worker_cannot_name_arrives_as_a_runtime_error_wi
     """)
     stdout, stderr = run.communicate(timeout=WAIT_SECONDS)
     assert stdout.startswith("error: Error -3 while decompressing"), (stdout, stderr)
+
+
+def test_only_plain_data_crosses_the_pipe():
+    grading_process.check_plain({"scores": [(1.0, None, True)], "notebook": b"{}", "problems": ["text"], "n": 3})
+    for sneaky in ({"score": np.float64(1.0)}, {"scores": [np.int64(3)]}, (np.bool_(True),), {1: object()},
+                   [bytearray(b"x")]):
+        with pytest.raises(TypeError, match="not plain data"):
+            grading_process.check_plain(sneaky)
+    assert marshal.loads(marshal.dumps(np.int64(3))) == np.int64(3).tobytes(), "what the check is there for"
 
 
 def test_the_worker_ends_when_its_grading_process_dies_under_a_task():
