@@ -172,9 +172,17 @@ def bwrap_command(kernel_cmd, socket_folder, work_files, limits, uid=None, helpe
     return args + limit_command(limits) + list(kernel_cmd)
 
 
+# How the numeric libraries compute here (a BLAS core type, a cache size, CPU features): the kernel must round
+# as the grader does, or a student's table would show differences of 1e-16 that are not theirs. These say
+# nothing about the instructor, and the kernel's own values are no secret either.
+NUMERIC_SETTINGS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "NPY_DISABLE_CPU_FEATURES", "NPY_ENABLE_CPU_FEATURES",
+                    "MKL_CBWR", "MKL_ENABLE_INSTRUCTIONS")
+
+
 def environment(uid):
-    """The kernel's whole environment: nothing of the instructor's (no tokens, no paths, no names)."""
-    return {"HOME": SCRATCH, "TMPDIR": SCRATCH, "USER": "student", "LOGNAME": "student", "LANG": "C.UTF-8",
+    """The kernel's whole environment: nothing of the instructor's (no tokens, no paths, no names), but the
+    numeric libraries' settings of the grader."""
+    return {**{name: os.environ[name] for name in NUMERIC_SETTINGS if name in os.environ}, "HOME": SCRATCH, "TMPDIR": SCRATCH, "USER": "student", "LOGNAME": "student", "LANG": "C.UTF-8",
             "PATH": f"{Path(sys.executable).parent}:{PATH_INSIDE}", "PYTHONDONTWRITEBYTECODE": "1",
             "MPLCONFIGDIR": f"{SCRATCH}/.matplotlib", "MPLBACKEND": "agg",
             # One BLAS thread per kernel: the process limit counts threads, and the workers share the cores.

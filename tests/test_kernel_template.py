@@ -125,6 +125,34 @@ def test_a_forked_kernel_inherits_no_file_terminal_or_limitless_resource(views):
     assert "Max cpu time              1800" in view["limits"]
 
 
+ROUNDING = r"""
+import hashlib, numpy as np
+rng, digest = np.random.default_rng(7), hashlib.sha256()
+for n in range(1, 40):
+    A, B = rng.standard_normal((n, n + 3)), rng.standard_normal((n + 3, 5))
+    digest.update((A @ B).tobytes() + np.dot(A[:1], B).tobytes() + np.tanh(A).tobytes())
+print(digest.hexdigest())
+"""
+
+
+def test_a_kernel_rounds_as_the_grader_does(work):
+    """The reference computes in the grader, the student's code in the kernel: on the same numbers both must get
+    the same bits, or a student's table shows differences that are not theirs (a BLAS core type set for the
+    grader, as some machines do, must reach the kernel)."""
+    printed, _ = in_kernel(ROUNDING, work)
+    here = {}
+    exec(ROUNDING.replace("print(digest.hexdigest())", "here['digest'] = digest.hexdigest()"), {"here": here})
+    assert printed.strip() == here["digest"]
+
+
+def test_the_kernel_gets_the_numeric_settings_and_nothing_else(monkeypatch):
+    monkeypatch.setenv("OPENBLAS_CORETYPE", "Zen")
+    monkeypatch.setenv("GRADER_TOKEN", "secret")
+    given = sandbox.environment(1234)
+    assert given["OPENBLAS_CORETYPE"] == "Zen" and "GRADER_TOKEN" not in given
+    assert "secret" not in given.values()
+
+
 def test_each_forked_kernel_draws_its_own_random_state(views):
     assert views[0]["random"] != views[1]["random"]
 
