@@ -14,7 +14,8 @@ while grading, the worker ends too, so that Dask counts the death against that t
 before (allowed-failures, then the hand-in is set aside). A grading process that outlives its
 submission's time limit by a margin (the course's stand-ins compute in it, and a student's
 function can ask one for a trillion iterations) is killed, and the hand-in is recorded as
-timed out.
+timed out; for the same reason its address space is capped at the kernel's memory limit
+plus its own needs, so a stand-in asked for a huge array raises MemoryError in that call.
 
     python -m autograder.grading_process PARENT_PID    # started by grade(), not by hand
 """
@@ -23,6 +24,7 @@ import contextlib
 import ctypes
 import marshal
 import os
+import resource
 import select
 import signal
 import subprocess
@@ -39,6 +41,11 @@ GRADER_DIED_EXIT_CODE = 70  # the worker's own exit when its grading process die
 # ends its kernels; this ends work of the grader's that no kernel's end stops.
 HARD_LIMIT_MARGIN = 0.1
 HARD_LIMIT_MIN_SECONDS = 10
+# The grader's own address space (Python, nbgrader, a notebook: at most 0.67 GiB while it graded the course's five
+# assignments). The course's stand-ins compute here on the student's arguments, and get what the student's kernel
+# may have (Limits.memory_bytes) on top of that, no more: a cost of a row of 20,000 against a column of 20,000
+# raises MemoryError, as it would in the kernel, rather than take the machine's memory from everybody's grading.
+GRADER_OWN_BYTES = 2**30
 
 _local = threading.local()  # each worker thread's grading process (a worker with --nthreads 2 has two)
 PLAIN_TYPES = (type(None), bool, int, float, str, bytes)
@@ -125,6 +132,16 @@ def grade(shared, task):
     return value
 
 
+def limit_memory(kernel_bytes):
+    """Cap this process's address space at kernel_bytes plus its own needs (no cap when the kernel has none).
+    Only the soft limit: a kernel started from here may still be given its own, larger or not."""
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    wanted = kernel_bytes + GRADER_OWN_BYTES if kernel_bytes else resource.RLIM_INFINITY
+    if hard != resource.RLIM_INFINITY:
+        wanted = hard if wanted == resource.RLIM_INFINITY else min(wanted, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+
+
 def serve(parent_pid):
     """Grade the tasks that arrive on stdin, one after the other, until the worker goes."""
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
@@ -142,6 +159,7 @@ def serve(parent_pid):
             return
         shared, task = request
         try:
+            limit_memory((shared.get("limits") or {}).get("memory_bytes"))
             result = grade_here(shared, task)
             if result.get("timestamp"):
                 result["timestamp"] = result["timestamp"].isoformat()

@@ -5,6 +5,7 @@ grading_process.grade as a task would), so that the worker's exits can be looked
 """
 import contextlib
 import dataclasses
+import json
 import marshal
 import os
 import signal
@@ -285,3 +286,32 @@ def test_a_stand_in_asked_for_endless_work_ends_as_a_time_out_not_a_stuck_worker
     (entry,) = Journal(journal_path(course.state)).entries().values()
     assert entry["failed"] and any("longer than 20 s" in problem for problem in entry["problems"]), entry
     assert summary.graded == [(assignment, "looper")]
+
+
+def test_a_stand_in_gets_no_more_memory_in_the_grader_than_the_kernel_has(tmp_path):
+    """The stand-ins compute in the grader, on the student's arguments: a cost of a row of 20,000 probabilities
+    against a column of 20,000 labels broadcasts to 3.2 GB arrays. The grader refuses it as the student's kernel
+    would (MemoryError, this call's failure) rather than take the machine's memory from everybody's grading."""
+    assignment = "04_shallow_network"
+    if assignment not in selected_assignments():
+        pytest.skip(f"{assignment} is not among COURSE_ASSIGNMENTS")
+    course = demo.make_course(tmp_path / "course", [assignment])
+    course = dataclasses.replace(course, limits=Limits(memory_bytes=2 * 2**30))
+    demo.write_submitted(course, demo.cohort_files(course, {("hoarder", assignment): "solutions"}))
+    (path,) = (course.submitted / "hoarder" / assignment).glob("*.ipynb")
+    notebook = nbformat.read(path, as_version=4)
+    cell = next(cell for cell in notebook.cells if "def fit(" in cell.source
+                and cell.metadata.get("nbgrader", {}).get("solution"))
+    cell.source += ("\n\n_fit = fit\n\n\ndef fit(X, Y, *args, **kwargs):\n"
+                    "    compute_cost(np.full((1, 20_000), 0.5), np.ones((20_000, 1)))\n"
+                    "    return _fit(X, Y, *args, **kwargs)\n")
+    nbformat.write(notebook, path)
+    summary = grade.grade(course, workers_count=1, show_progress=False)
+    assert summary.graded == [(assignment, "hoarder")]
+    assert "'fit_tests' ran out of memory (the limit is 2 GB)" in summary.problems[assignment, "hoarder"]
+    scores = {key[3]: value[0] for key, value in grade.snapshot(course.db_url).items() if isinstance(value, tuple)}
+    assert scores["fit_tests"] == 0 and scores["backward_propagation_tests"] == 4, scores
+    (autograded,) = (course.autograded / "hoarder" / assignment).glob("*.ipynb")
+    fit_test = next(cell for cell in nbformat.read(autograded, as_version=4).cells
+                    if cell.metadata.get("nbgrader", {}).get("grade_id") == "fit_tests")
+    assert "MemoryError" in json.dumps(fit_test.outputs)
