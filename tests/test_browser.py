@@ -145,14 +145,18 @@ def menu(page, *names):
 
 def run_all(page, panel):
     """Run > Run All Cells, then wait until no cell is queued or running; every code cell must have run."""
+    page.evaluate("window.runAllSettledSince = null")
     menu(page, "Run", "Run All Cells")
     page.wait_for_function("""(panel) => {
         const prompts = [...document.querySelectorAll(`#${panel} .jp-CodeCell .jp-InputArea-prompt`)];
         const state = prompts.map(prompt => prompt.textContent.trim());
-        // Done: every cell has run, or an error stopped the run (its cells are no longer queued).
-        return state.every(text => /^\\[\\d+\\]:$/.test(text)) || (!state.includes('[*]:')
-            && document.querySelector(`#${panel} [data-mime-type="application/vnd.jupyter.stderr"]`) !== null);
-    }""", arg=panel.get_attribute("id"), timeout=RUN_ALL_TIMEOUT_MS)
+        // Done: every cell has run, or nothing has been queued or running for a while (an error stopped the
+        // run). Not the first moment nothing is queued: on a loaded machine a cell can be between the two.
+        if (state.every(text => /^\\[\\d+\\]:$/.test(text))) return true;
+        if (state.includes('[*]:')) { window.runAllSettledSince = null; return false; }
+        window.runAllSettledSince = window.runAllSettledSince || Date.now();
+        return Date.now() - window.runAllSettledSince > 3000;
+    }""", arg=panel.get_attribute("id"), timeout=RUN_ALL_TIMEOUT_MS, polling=100)
     # textContent, not innerText: JupyterLab skips rendering cells out of view, and innerText is what is rendered.
     prompts = panel.locator(".jp-CodeCell .jp-InputArea-prompt").all_text_contents()
     unrun = [index for index, prompt in enumerate(prompts) if not prompt.strip("[]: ").isdigit()]
