@@ -12,10 +12,23 @@ import shutil
 import nbformat
 from nbgrader.preprocessors import ClearHiddenTests
 
+from autograder.preprocessors import whole_text
+
 
 def cell_ids(notebook):
     """The nbgrader ids of a notebook's cells."""
     return {cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") for cell in notebook.get("cells", [])} - {None}
+
+
+def mend_text(path, notebook):
+    """Replace the lone surrogates in a hand-in's text (JSON's "\\ud800" allows them, no file can hold them, and
+    nbgrader could not write the autograded notebook) and write it back; a problem sentence, or None."""
+    mended = whole_text(notebook)
+    if mended == notebook:
+        return None
+    path.write_text(nbformat.writes(mended), encoding="utf-8")
+    return (f"'{path.name}' held text no file can hold (half of a UTF-16 pair, written as an escape): "
+            "graded with U+FFFD in its place")
 
 
 def read_notebook(path):
@@ -76,6 +89,9 @@ def prepare(original, folder, expected, known):
             problems.append(problem.replace(f"'{path.name}'", f"'{shown}'") + ": set aside")
             path.unlink()
             continue
+        mended = mend_text(path, notebook)
+        if mended:
+            problems.append(mended.replace(f"'{path.name}'", f"'{shown}'"))
         ids = cell_ids(notebook)
         scores = {name: len(ids & set(cells)) for name, cells in expected.items()}
         name = max(scores, key=scores.get) if scores else None

@@ -92,7 +92,7 @@ def test_there_is_a_fixture_for_every_attack():
         "not_json", "not_a_notebook", "empty_file", "wrong_name", "missing_notebook", "other_assignment",
         "deleted_test_cells", "edited_test_cell", "duplicated_ids", "cell_type_changed", "infinite_loop",
         "kernel_exit", "kernel_segfault", "memory_hog", "gigantic_output", "input_call", "sys_exit",
-        "stderr_warnings", "lone_surrogates"}
+        "stderr_warnings", "lone_surrogates", "lone_surrogate_in_source"}
 
 
 @pytest.mark.parametrize("path", BAD, ids=lambda path: path.stem)
