@@ -262,23 +262,30 @@ def test_an_error_that_cannot_be_made_from_its_message_arrives_as_a_runtime_erro
         grading_process._local.process = None
 
 
+def class_of_one(tmp_path, assignment, student, limits, answer_starts, appended):
+    """A course whose one student handed in the solutions, with `appended` added to the answer cell holding
+    `answer_starts`, graded under limits."""
+    if assignment not in selected_assignments():
+        pytest.skip(f"{assignment} is not among COURSE_ASSIGNMENTS")
+    course = dataclasses.replace(demo.make_course(tmp_path / "course", [assignment]), limits=limits)
+    demo.write_submitted(course, demo.cohort_files(course, {(student, assignment): "solutions"}))
+    (path,) = (course.submitted / student / assignment).glob("*.ipynb")
+    notebook = nbformat.read(path, as_version=4)
+    cell = next(cell for cell in notebook.cells if answer_starts in cell.source
+                and cell.metadata.get("nbgrader", {}).get("solution"))
+    cell.source += appended
+    nbformat.write(notebook, path)
+    return course
+
+
 def test_a_stand_in_asked_for_endless_work_ends_as_a_time_out_not_a_stuck_worker(tmp_path):
     """The course's stand-ins compute in the grader: a student's predict can ask the optimize stand-in for a
     trillion iterations. The notebook's deadline ends kernels, not the grader's own loop; the worker's hard
     limit ends the grading process and records the hand-in as timed out."""
     assignment = "03_logistic_regression"
-    if assignment not in selected_assignments():
-        pytest.skip(f"{assignment} is not among COURSE_ASSIGNMENTS")
-    course = demo.make_course(tmp_path / "course", [assignment])
-    course = dataclasses.replace(course, limits=Limits(notebook_timeout=20))
-    demo.write_submitted(course, demo.cohort_files(course, {("looper", assignment): "solutions"}))
-    (path,) = (course.submitted / "looper" / assignment).glob("*.ipynb")
-    notebook = nbformat.read(path, as_version=4)
-    cell = next(cell for cell in notebook.cells if "def predict(" in cell.source
-                and cell.metadata.get("nbgrader", {}).get("solution"))
-    cell.source += ("\n\ndef predict(X, w, b, threshold=0.5):\n"
-                    "    optimize(np.ones((1, 1)), np.ones((1, 1)), np.zeros((1, 1)), 0.0, 0.1, 10**12, 10**9)\n")
-    nbformat.write(notebook, path)
+    course = class_of_one(tmp_path, assignment, "looper", Limits(notebook_timeout=20), "def predict(",
+                          "\n\ndef predict(X, w, b, threshold=0.5):\n"
+                          "    optimize(np.ones((1, 1)), np.ones((1, 1)), np.zeros((1, 1)), 0.0, 0.1, 10**12, 10**9)\n")
     started = time.monotonic()
     summary = grade.grade(course, workers_count=1, show_progress=False)
     hard_limit = 20 + grading_process.HARD_LIMIT_MIN_SECONDS
@@ -293,19 +300,10 @@ def test_a_stand_in_gets_no_more_memory_in_the_grader_than_the_kernel_has(tmp_pa
     against a column of 20,000 labels broadcasts to 3.2 GB arrays. The grader refuses it as the student's kernel
     would (MemoryError, this call's failure) rather than take the machine's memory from everybody's grading."""
     assignment = "04_shallow_network"
-    if assignment not in selected_assignments():
-        pytest.skip(f"{assignment} is not among COURSE_ASSIGNMENTS")
-    course = demo.make_course(tmp_path / "course", [assignment])
-    course = dataclasses.replace(course, limits=Limits(memory_bytes=2 * 2**30))
-    demo.write_submitted(course, demo.cohort_files(course, {("hoarder", assignment): "solutions"}))
-    (path,) = (course.submitted / "hoarder" / assignment).glob("*.ipynb")
-    notebook = nbformat.read(path, as_version=4)
-    cell = next(cell for cell in notebook.cells if "def fit(" in cell.source
-                and cell.metadata.get("nbgrader", {}).get("solution"))
-    cell.source += ("\n\n_fit = fit\n\n\ndef fit(X, Y, *args, **kwargs):\n"
-                    "    compute_cost(np.full((1, 20_000), 0.5), np.ones((20_000, 1)))\n"
-                    "    return _fit(X, Y, *args, **kwargs)\n")
-    nbformat.write(notebook, path)
+    course = class_of_one(tmp_path, assignment, "hoarder", Limits(memory_bytes=2 * 2**30), "def fit(",
+                          "\n\n_fit = fit\n\n\ndef fit(X, Y, *args, **kwargs):\n"
+                          "    compute_cost(np.full((1, 20_000), 0.5), np.ones((20_000, 1)))\n"
+                          "    return _fit(X, Y, *args, **kwargs)\n")
     summary = grade.grade(course, workers_count=1, show_progress=False)
     assert summary.graded == [(assignment, "hoarder")]
     assert "'fit_tests' ran out of memory (the limit is 2 GB)" in summary.problems[assignment, "hoarder"]

@@ -49,17 +49,24 @@ def test_a_folder_with_locked_leftovers_is_removed(holder):
     assert mode(holder) == HOLDER_MODE
 
 
-def test_a_folder_removed_meanwhile_by_another_grader_is_no_error(holder, monkeypatch):
-    folder = kernel_leftovers(holder / "nnk-two")
+def removing_the_folder_itself_fails(monkeypatch, folder, error, removed_first):
+    """os.rmdir(folder) raises error (after removing it, when removed_first: another grader got there first)."""
     real_rmdir = os.rmdir
 
-    def another_grader_got_there_first(path, *args, **kwargs):
+    def rmdir(path, *args, **kwargs):
         if os.fspath(path) == str(folder) and not kwargs.get("dir_fd"):
-            real_rmdir(path)
-            raise FileNotFoundError(errno.ENOENT, "No such file or directory", os.fspath(path))
+            if removed_first:
+                real_rmdir(path)
+            raise error
         return real_rmdir(path, *args, **kwargs)
 
-    monkeypatch.setattr(os, "rmdir", another_grader_got_there_first)
+    monkeypatch.setattr(os, "rmdir", rmdir)
+
+
+def test_a_folder_removed_meanwhile_by_another_grader_is_no_error(holder, monkeypatch):
+    folder = kernel_leftovers(holder / "nnk-two")
+    removing_the_folder_itself_fails(monkeypatch, folder, FileNotFoundError(errno.ENOENT, "No such file or directory"),
+                                     removed_first=True)
     sandbox.remove_socket_folder(folder)
     assert not folder.exists()
     assert mode(holder) == HOLDER_MODE
@@ -67,14 +74,8 @@ def test_a_folder_removed_meanwhile_by_another_grader_is_no_error(holder, monkey
 
 def test_a_folder_that_cannot_be_removed_leaves_its_holder_alone(holder, monkeypatch):
     folder = kernel_leftovers(holder / "nnk-three")
-    real_rmdir = os.rmdir
-
-    def busy(path, *args, **kwargs):
-        if os.fspath(path) == str(folder) and not kwargs.get("dir_fd"):
-            raise OSError(errno.EBUSY, "Device or resource busy", os.fspath(path))
-        return real_rmdir(path, *args, **kwargs)
-
-    monkeypatch.setattr(os, "rmdir", busy)
+    removing_the_folder_itself_fails(monkeypatch, folder, OSError(errno.EBUSY, "Device or resource busy"),
+                                     removed_first=False)
     with pytest.raises(OSError, match="busy"):
         sandbox.remove_socket_folder(folder)
     assert mode(holder) == HOLDER_MODE
