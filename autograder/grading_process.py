@@ -42,9 +42,10 @@ GRADER_DIED_EXIT_CODE = 70  # the worker's own exit when its grading process die
 HARD_LIMIT_MARGIN = 0.1
 HARD_LIMIT_MIN_SECONDS = 10
 # The grader's own address space (Python, nbgrader, a notebook: 0.62-0.67 GiB at most while it graded the course's
-# five assignments, benchmarks/grader_memory.py). The course's stand-ins compute here on the student's arguments, and get what the student's kernel
-# may have (Limits.memory_bytes) on top of that, no more: a cost of a row of 20,000 against a column of 20,000
-# raises MemoryError, as it would in the kernel, rather than take the machine's memory from everybody's grading.
+# five assignments, benchmarks/grader_memory.py). The course's stand-ins compute here on the student's arguments,
+# and get what the student's kernel may have (Limits.memory_bytes) on top of that, no more: a cost of a row of
+# 20,000 against a column of 20,000 raises MemoryError, as it would in the kernel, rather than take the machine's
+# memory from everybody's grading.
 GRADER_OWN_BYTES = 2**30
 
 _local = threading.local()  # each worker thread's grading process (a worker with --nthreads 2 has two)
