@@ -182,7 +182,8 @@ NUMERIC_SETTINGS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "NPY_DISABLE_CPU_FE
 def environment(uid):
     """The kernel's whole environment: nothing of the instructor's (no tokens, no paths, no names), but the
     numeric libraries' settings of the grader."""
-    return {**{name: os.environ[name] for name in NUMERIC_SETTINGS if name in os.environ}, "HOME": SCRATCH, "TMPDIR": SCRATCH, "USER": "student", "LOGNAME": "student", "LANG": "C.UTF-8",
+    numeric = {name: os.environ[name] for name in NUMERIC_SETTINGS if name in os.environ}
+    return {**numeric, "HOME": SCRATCH, "TMPDIR": SCRATCH, "USER": "student", "LOGNAME": "student", "LANG": "C.UTF-8",
             "PATH": f"{Path(sys.executable).parent}:{PATH_INSIDE}", "PYTHONDONTWRITEBYTECODE": "1",
             "MPLCONFIGDIR": f"{SCRATCH}/.matplotlib", "MPLBACKEND": "agg",
             # One BLAS thread per kernel: the process limit counts threads, and the workers share the cores.
