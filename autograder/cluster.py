@@ -12,12 +12,13 @@ import queue
 import sys
 import time
 import uuid
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor, wait
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import dask
-from distributed import Client, LocalCluster, get_client, get_worker
+from distributed import Client, LocalCluster, WorkerPlugin, get_client, get_worker
 from distributed.scheduler import KilledWorker
 
 STARTED_TOPIC = "autograder-started"
@@ -38,18 +39,25 @@ class Failure:
 
 def local_settings(allowed_failures):
     """Dask settings for the cluster this process starts: a worker holds one task at a time, so a worker
-    that dies counts against that task alone; memory is the sandbox's to limit, not Dask's."""
+    that dies counts against that task alone; memory is the sandbox's to limit, not Dask's; and no
+    housekeeping that takes the cores the grading needs (by default the statistical profiler samples every
+    10 ms, the event-loop and system monitors run every 20 and 500 ms: benchmarks/cpu_by_process.py)."""
     return {"distributed.scheduler.allowed-failures": allowed_failures,
             "distributed.scheduler.worker-saturation": 1.0,
             "distributed.worker.memory.target": False, "distributed.worker.memory.spill": False,
             "distributed.worker.memory.pause": False, "distributed.worker.memory.terminate": False,
-            "distributed.worker.daemon": False}
+            "distributed.worker.daemon": False,
+            "distributed.worker.profile.enabled": False,
+            "distributed.admin.tick.interval": "1s",
+            "distributed.admin.system-monitor.interval": "5s",
+            "distributed.worker.memory.monitor-interval": "5s"}
 
 
 @contextmanager
-def connect(scheduler=None, workers=1, allowed_failures=1, local_directory=None):
+def connect(scheduler=None, workers=1, allowed_failures=1, local_directory=None, plugins=()):
     """A Dask client: of the scheduler at `scheduler` (tcp://HOST:PORT), or of a LocalCluster of `workers`
-    single-threaded worker processes that goes away with this process."""
+    single-threaded worker processes that goes away with this process, each set up by `plugins` (Dask worker
+    plugins) as it starts."""
     if scheduler:
         try:
             client = Client(scheduler, timeout=CONNECT_TIMEOUT)
@@ -59,27 +67,63 @@ def connect(scheduler=None, workers=1, allowed_failures=1, local_directory=None)
             raise CommandError(f"no Dask scheduler answered at {scheduler} ({error}): start one with "
                                f"`dask scheduler` and workers with `dask worker {scheduler}`, or leave out "
                                "--scheduler to grade on this machine") from None
-        with client:
+        try:  # closed, not left as a context manager: connect_in_background enters and leaves in different threads
             yield client
+        finally:
+            client.close()
         return
     with dask.config.set(local_settings(allowed_failures)):
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                               memory_limit=0, silence_logs=logging.ERROR, local_directory=local_directory)
+                               memory_limit=0, silence_logs=logging.ERROR, local_directory=local_directory,
+                               plugins=tuple(plugins))
         try:
-            with Client(cluster) as client:
+            client = Client(cluster)
+            try:
                 yield client
+            finally:
+                client.close()
         finally:
             cluster.close()
+
+
+@contextmanager
+def connect_in_background(*args, **kwargs):
+    """connect(*args, **kwargs), begun at once in a thread of its own, so that the workers start while this process
+    prepares the tasks; yields a function that waits for the client and returns it (raising what connect raised)."""
+    stack = ExitStack()
+    pool = ThreadPoolExecutor(1, thread_name_prefix="autograder-cluster-start")
+    started = pool.submit(stack.enter_context, connect(*args, **kwargs))
+    pool.shutdown(wait=False)
+    try:
+        yield started.result
+    finally:
+        wait([started])  # a cluster still starting is closed once it is up, never left behind
+        stack.close()
+
+
+class WarmUp(WorkerPlugin):
+    """Each worker, as it starts, starts a grading process (autograder/grading_process.py), which imports the grader
+    and starts the kernel template while the cluster still gets ready."""
+
+    name = "autograder-warm-up"
+
+    def __init__(self, limits):
+        self.limits = limits  # Limits as a dict: whether kernels will be forked from a template
+
+    def setup(self, worker):
+        from autograder import grading_process
+
+        quiet(worker)  # before the grading process inherits stdout and stderr
+        grading_process.warm(self.limits)
 
 
 def worker_count(client):
     return len(client.scheduler_info(n_workers=-1)["workers"])
 
 
-def say_started(run_id, label):
-    """Tell the parent, from inside a task, that it has started (the journal's `started` line); the first
-    time in a worker, send its stdout and stderr (nbgrader's and SQLAlchemy's chatter) to a log of its own."""
-    worker = get_worker()
+def quiet(worker):
+    """Send this worker's stdout and stderr (nbgrader's and SQLAlchemy's chatter, its grading processes' too) to a
+    log of its own, once."""
     if not _quiet[0]:
         log = os.open(Path(worker.local_directory) / "grader.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
         sys.stdout.flush()
@@ -87,6 +131,12 @@ def say_started(run_id, label):
         os.dup2(log, 1)
         os.dup2(log, 2)
         _quiet[0] = True
+
+
+def say_started(run_id, label):
+    """Tell the parent, from inside a task, that it has started (the journal's `started` line); the first
+    time in a worker, quiet it."""
+    quiet(get_worker())
     # Through the scheduler and back before the task goes on: a task that kills its worker at once is
     # still journaled as started.
     get_client().log_event(STARTED_TOPIC, {"run": run_id, "label": label})

@@ -14,7 +14,7 @@ import sqlite3
 import time
 import warnings
 import zlib
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -238,23 +238,31 @@ def grade(course, assignments=None, students=None, workers_count=None, force=Fal
         graded_assignments = sorted({assignment for assignment, _ in pairs})
         notebooks = prepare_gradebook(course, graded_assignments, scratch)
         jobs, summary.skipped = plan(course, pairs, force)
+        to_run = sum(job.deaths < MAX_GRADER_DEATHS for job in jobs)
         if jobs:
-            template = scratch / "template.db"
-            build_template(course, graded_assignments, template)
-            # The template gradebook goes with every task: compressed, it is a few kB (mostly empty pages).
-            shared = {"template": zlib.compress(template.read_bytes()), "notebooks": notebooks,
-                      "known": {name: source_cells(course.source_dir, name) for name in everything},
-                      "limits": asdict(course.limits), "trusted_tests": course.trusted_tests,
-                      "code_version": code_version()}
-            with Gradebook(course.db_url, COURSE_ID) as book:
-                _run_jobs(course, jobs, shared, book, summary, scratch, workers_count, scheduler, show_progress)
+            limits = asdict(course.limits)
+            # The cluster starts (and its workers warm their grading processes) while the tasks are prepared.
+            starting = cluster.connect_in_background(
+                scheduler, max(1, min(workers_count or 1, to_run)), allowed_failures=MAX_GRADER_DEATHS - 1,
+                local_directory=course.state / "dask", plugins=[cluster.WarmUp(limits)]) if to_run else \
+                nullcontext(lambda: None)
+            with starting as client_of:
+                template = scratch / "template.db"
+                build_template(course, graded_assignments, template)
+                # The template gradebook goes with every task: compressed, it is a few kB (mostly empty pages).
+                shared = {"template": zlib.compress(template.read_bytes()), "notebooks": notebooks,
+                          "known": {name: source_cells(course.source_dir, name) for name in everything},
+                          "limits": limits, "trusted_tests": course.trusted_tests, "code_version": code_version()}
+                with Gradebook(course.db_url, COURSE_ID) as book:
+                    _run_jobs(course, jobs, shared, book, summary, scratch, client_of, show_progress)
         shutil.rmtree(scratch, ignore_errors=True)
     summary.seconds = time.monotonic() - started
     return summary
 
 
-def _run_jobs(course, jobs, shared, book, summary, scratch, workers_count, scheduler, show_progress):
-    """Grade the jobs on the cluster; record each result here, the only writer of gradebook and journal."""
+def _run_jobs(course, jobs, shared, book, summary, scratch, client_of, show_progress):
+    """Grade the jobs on the cluster client_of() returns; record each result here, the only writer of gradebook
+    and journal."""
     journal = journal_of(course)
     notebooks = shared["notebooks"]
     progress = Progress(len(jobs), "grading", enabled=show_progress)
@@ -309,11 +317,9 @@ def _run_jobs(course, jobs, shared, book, summary, scratch, workers_count, sched
     if not runnable:
         progress.close()
         return
-    count = max(1, min(workers_count or 1, len(runnable)))
-    with cluster.connect(scheduler, count, allowed_failures=MAX_GRADER_DEATHS - 1,
-                         local_directory=course.state / "dask") as client:
-        summary.workers = cluster.worker_count(client)
-        cluster.run(client, grade_handin, tasks(), on_result, on_start=on_start, progress=progress, shared=shared)
+    client = client_of()
+    summary.workers = cluster.worker_count(client)
+    cluster.run(client, grade_handin, tasks(), on_result, on_start=on_start, progress=progress, shared=shared)
 
 
 def snapshot(db_url):

@@ -8,8 +8,9 @@ the GIL would hold up the worker's heartbeats. The grading is mostly Python (nbg
 trusted test cells, the course's reference and loop versions), so a worker hands each task
 to this process over a pipe and waits: plain data both ways (marshal: None, bools, numbers,
 text, bytes, lists, tuples and dicts; never pickle), one task at a time. The process is
-started on the worker's first task and serves every later one (a worker with several
-threads has one per thread); it dies with the worker (PR_SET_PDEATHSIG), and if it dies
+started when the worker starts (cluster.WarmUp: it imports the grader and starts the kernel template
+while the cluster is still getting ready), or else on the worker's first task, and serves
+every later one (a worker with several threads has one per thread at work); it dies with the worker (PR_SET_PDEATHSIG), and if it dies
 while grading, the worker ends too, so that Dask counts the death against that task as
 before (allowed-failures, then the hand-in is set aside). A grading process that outlives its
 submission's time limit by a margin (the course's stand-ins compute in it, and a student's
@@ -48,7 +49,10 @@ HARD_LIMIT_MIN_SECONDS = 10
 # memory from everybody's grading.
 GRADER_OWN_BYTES = 2**30
 
-_local = threading.local()  # each worker thread's grading process (a worker with --nthreads 2 has two)
+# Grading processes started ahead of a task, or done with one, waiting for the next: a worker thread takes one for
+# each task (a worker with --nthreads 2 has two at work).
+_idle = []
+_idle_lock = threading.Lock()
 PLAIN_TYPES = (type(None), bool, int, float, str, bytes)
 
 
@@ -100,11 +104,32 @@ def _start():
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
 
 
+def _take():
+    with _idle_lock:
+        while _idle:
+            process = _idle.pop()
+            if process.poll() is None:
+                return process
+    return _start()
+
+
+def warm(limits):
+    """Start a grading process now, ahead of any task: it imports the grader and, if kernels will be forked from a
+    template, starts the template, while the cluster still gets ready."""
+    process = _start()
+    try:
+        _send(process.stdin, ("warm", limits))
+    except BrokenPipeError:
+        process.kill()
+        return
+    with _idle_lock:
+        _idle.append(process)
+
+
 def grade(shared, task):
-    """autograde.grade_here(shared, task), run in this worker's grading process; its exceptions are raised here."""
-    process = getattr(_local, "process", None)
-    if process is None or process.poll() is not None:
-        process = _local.process = _start()
+    """autograde.grade_here(shared, task), run in one of this worker's grading processes; its exceptions are raised
+    here."""
+    process = _take()
     started = time.monotonic()
     timeout = (shared.get("limits") or {}).get("notebook_timeout")
     deadline = started + timeout + max(HARD_LIMIT_MIN_SECONDS, HARD_LIMIT_MARGIN * timeout) if timeout else None
@@ -121,6 +146,8 @@ def grade(shared, task):
         process.kill()
         os._exit(GRADER_DIED_EXIT_CODE)
     kind, value = answer
+    with _idle_lock:
+        _idle.append(process)
     if kind == "error":
         name, message = value
         error_type, error = getattr(builtins, name, None), RuntimeError(f"{name}: {message}")
@@ -143,6 +170,17 @@ def limit_memory(kernel_bytes):
     resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
 
 
+def _warm(limits):
+    """Start the kernel template now, if this process's kernels will be forked from one (any failure is left for the
+    first kernel's start to report)."""
+    from autograder import sandbox
+    from helpers import STUDENT_MODULES
+
+    if limits.get("sandboxed") and limits.get("fast_kernels") and sandbox.is_root():
+        with contextlib.suppress(Exception):
+            sandbox.template([f"helpers.{name}" for name in STUDENT_MODULES])
+
+
 def serve(parent_pid):
     """Grade the tasks that arrive on stdin, one after the other, until the worker goes."""
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
@@ -158,6 +196,9 @@ def serve(parent_pid):
         request = _receive(requests)
         if request is None:
             return
+        if request[0] == "warm":
+            _warm(request[1])
+            continue
         shared, task = request
         try:
             limit_memory((shared.get("limits") or {}).get("memory_bytes"))

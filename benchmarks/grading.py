@@ -100,6 +100,23 @@ def pipeline(course, workers):
                   "--workers", str(workers), "--quiet"])
 
 
+def build_class(root, names, students=None):
+    """({name: a throwaway course under root}, {(student, assignment): variant}): each course holds the same
+    synthetic class of at least MIN_SUBMISSIONS hand-ins (autograder.demo), every assignment of source/."""
+    chosen_assignments = assignments(SOURCE_DIR)
+    students = students or math.ceil(MIN_SUBMISSIONS / len(chosen_assignments))
+    print(f"class: {students} students x {len(chosen_assignments)} assignments ({', '.join(chosen_assignments)})")
+    courses = {name: demo.make_course(Path(root) / name, chosen_assignments) for name in names}
+    first = courses[names[0]]
+    variants = {assignment: list(submissions.variants(demo.notebooks_of(first, assignment)[0][0],
+                                                      demo.EXAMPLES_DIR / assignment))
+                for assignment in chosen_assignments}
+    chosen = demo.plan_cohort(demo.student_ids(students), chosen_assignments, variants)
+    for course in courses.values():
+        demo.write_submitted(course, demo.cohort_files(course, chosen))
+    return courses, chosen
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--students", type=int, help=f"class size (default: enough for {MIN_SUBMISSIONS} submissions)")
@@ -108,19 +125,11 @@ def main(argv=None):
     parser.add_argument("--stop-at-first-error", action="store_true",
                         help="raw nbclient stops each notebook at its first failing cell (a student's Run All)")
     args = parser.parse_args(argv)
-    chosen_assignments = assignments(SOURCE_DIR)
-    students = args.students or math.ceil(MIN_SUBMISSIONS / len(chosen_assignments))
     root = Path(tempfile.mkdtemp(prefix="grading-benchmark-"))
     print(f"{datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
-    print(f"class: {students} students x {len(chosen_assignments)} assignments ({', '.join(chosen_assignments)})")
     names = ("sequential", "nbclient", "pipeline-1", "pipeline")
-    courses = {name: demo.make_course(root / name, chosen_assignments) for name in names}
-    variants = {assignment: list(submissions.variants(demo.notebooks_of(courses["pipeline"], assignment)[0][0],
-                                                      demo.EXAMPLES_DIR / assignment))
-                for assignment in chosen_assignments}
-    chosen = demo.plan_cohort(demo.student_ids(students), chosen_assignments, variants)
-    for course in courses.values():
-        demo.write_submitted(course, demo.cohort_files(course, chosen))
+    courses, chosen = build_class(root, names, args.students)
+    chosen_assignments = assignments(SOURCE_DIR)
     handed_in = len(chosen)
 
     sequential = {assignment: timed([sys.executable, "-m", "nbgrader", "autograde", assignment],

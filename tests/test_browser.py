@@ -143,8 +143,9 @@ def menu(page, *names):
         page.get_by_role("menuitem", name=name, exact=True).click()
 
 
-def run_all(page, panel):
-    """Run > Run All Cells, then wait until no cell is queued or running; every code cell must have run."""
+def run_all(page, panel, unshown=()):
+    """Run > Run All Cells, then wait until no cell is queued or running; every code cell must have run (those at the
+    indices in unshown may lack their prompt's number: their front end was broken on purpose)."""
     page.evaluate("window.runAllSettledSince = null")
     menu(page, "Run", "Run All Cells")
     page.wait_for_function("""(panel) => {
@@ -159,7 +160,8 @@ def run_all(page, panel):
     }""", arg=panel.get_attribute("id"), timeout=RUN_ALL_TIMEOUT_MS, polling=100)
     # textContent, not innerText: JupyterLab skips rendering cells out of view, and innerText is what is rendered.
     prompts = panel.locator(".jp-CodeCell .jp-InputArea-prompt").all_text_contents()
-    unrun = [index for index, prompt in enumerate(prompts) if not prompt.strip("[]: ").isdigit()]
+    unrun = [index for index, prompt in enumerate(prompts)
+             if not prompt.strip("[]: ").isdigit() and index not in unshown]
     assert not unrun, f"code cells {unrun} did not run (an error stopped Run All?)"
 
 
@@ -248,9 +250,15 @@ def test_the_slider_check_fails_when_the_widgets_cannot_render(chromium, lab):
     context.route(WIDGETS_EXTENSION_URLS, lambda route: (blocked.append(route.request.url), route.abort()))
     page, panel, _ = open_notebook(context, url, path.relative_to(work).as_posix())
     assert blocked, f"no request matched {WIDGETS_EXTENSION_URLS}: the widgets were not broken"
-    run_all(page, panel)
+    # A widget's cell may keep an empty prompt when no front end can render its output (seen on a loaded machine);
+    # the kernel ran it all the same, and every other cell must show it ran.
+    notebook = nbformat.read(path, as_version=4)
+    widget_cells = [index for index, cell in enumerate(cell for cell in notebook.cells if cell.cell_type == "code")
+                    if "widgets." in cell.source]
+    assert widget_cells, "the lecture has no widget"
+    run_all(page, panel, unshown=widget_cells)
     with pytest.raises(AssertionError, match="did not render"):
-        check_slider_redraws_the_figure(page, panel, nbformat.read(path, as_version=4), "broken_slider")
+        check_slider_redraws_the_figure(page, panel, notebook, "broken_slider")
     context.close()
 
 

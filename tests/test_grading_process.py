@@ -18,7 +18,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder import cluster, demo, grade, grading_process
+from autograder import cluster, demo, grade, grading_process, sandbox
 from autograder.course import Limits
 from autograder.journal import Journal, journal_path
 from support import selected_assignments
@@ -28,10 +28,18 @@ ASSIGNMENT = "01_perceptron"
 WAIT_SECONDS = 60  # for processes to start and end on a loaded machine
 
 
-def worker(code):
+def worker(code, stdin=None):
     """A stand-in for a Dask worker running code (with grading_process imported), its output as text."""
     return subprocess.Popen([sys.executable, "-c", "from autograder import grading_process\n" + textwrap.dedent(code)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def command_line(pid):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as file:
+            return file.read().decode(errors="replace")
+    except OSError:
+        return ""
 
 
 def gone(pid):
@@ -59,7 +67,7 @@ def test_a_grading_error_is_raised_in_the_worker_with_its_type_and_message():
             print("KeyError", error)
         except Exception as error:
             print("other", type(error).__name__, error)
-        grading_process._local.process.kill()
+        grading_process._idle[0].kill()
     """)
     stdout, stderr = run.communicate(timeout=WAIT_SECONDS)
     assert run.returncode == 0, stderr
@@ -76,7 +84,7 @@ def test_an_error_of_a_type_the_worker_cannot_name_arrives_as_a_runtime_error_wi
             grading_process.grade(shared, {"assignment": "a", "student": "s", "files": {}})
         except RuntimeError as error:
             print(error)
-        grading_process._local.process.kill()
+        grading_process._idle[0].kill()
     """)
     stdout, stderr = run.communicate(timeout=WAIT_SECONDS)
     assert stdout.startswith("error: Error -3 while decompressing"), (stdout, stderr)
@@ -96,7 +104,8 @@ def test_the_worker_ends_when_its_grading_process_dies_under_a_task():
     allowed-failures counts it against the task, and the hand-in is set aside after the second death."""
     run = worker("""
         import os, signal
-        process = grading_process._local.process = grading_process._start()
+        process = grading_process._start()
+        grading_process._idle.append(process)
         os.kill(process.pid, signal.SIGKILL)
         grading_process.grade({}, {})
         print("the worker went on")
@@ -109,14 +118,15 @@ def test_the_worker_ends_when_its_grading_process_dies_under_a_task():
 def test_a_dead_grading_process_is_replaced_by_the_next_task():
     run = worker("""
         import os, signal
-        first = grading_process._local.process = grading_process._start()
+        first = grading_process._start()
+        grading_process._idle.append(first)
         first.kill()
         first.wait()
         try:
             grading_process.grade({"limits": {}}, {})
         except KeyError:
             pass
-        second = grading_process._local.process
+        (second,) = grading_process._idle
         print(second.pid != first.pid and second.poll() is None)
         second.kill()
     """)
@@ -127,7 +137,8 @@ def test_a_dead_grading_process_is_replaced_by_the_next_task():
 def test_the_grading_process_dies_with_its_worker():
     run = worker("""
         import sys, time
-        process = grading_process._local.process = grading_process._start()
+        process = grading_process._start()
+        grading_process._idle.append(process)
         print(process.pid, flush=True)
         time.sleep(600)
     """)
@@ -188,7 +199,8 @@ def test_a_worker_killed_while_it_grades_leaves_neither_its_grading_process_nor_
     run = worker(f"""
         import marshal
         shared, task = marshal.loads(open({str(sleeping_task)!r}, "rb").read())
-        process = grading_process._local.process = grading_process._start()
+        process = grading_process._start()
+        grading_process._idle.append(process)
         print(process.pid, flush=True)
         grading_process.grade(shared, task)
     """)
@@ -207,33 +219,65 @@ def test_a_worker_killed_while_it_grades_leaves_neither_its_grading_process_nor_
         wait_until_gone(pid)
 
 
-def test_each_thread_of_a_worker_grades_in_a_process_of_its_own():
-    """A worker started with --nthreads 2 runs two tasks at once: they must not share one pipe."""
+def test_a_task_never_shares_the_grading_process_another_task_is_using():
+    """A worker started with --nthreads 2 runs two tasks at once: they must not share one pipe. A process in use is
+    nobody else's until its task has ended; then the next task gets it, already started."""
     run = worker("""
-        import threading
-        processes, done = [], threading.Event()
-
-        def task(graded):
-            try:
-                grading_process.grade({"limits": {}}, {})
-            except KeyError:
-                processes.append(grading_process._local.process)
-            graded.set()
-            done.wait()  # a worker's threads live on (a process started by a thread dies with it)
-
-        threads = []
-        for _ in range(2):  # the second task starts while the first one's thread and process are there
-            graded = threading.Event()
-            threads.append(threading.Thread(target=task, args=(graded,)))
-            threads[-1].start()
-            graded.wait()
-        print(len({process.pid for process in processes}))
-        for process in processes:
+        held = grading_process._take()  # another thread's task is using this one
+        try:
+            grading_process.grade({"limits": {}}, {})
+        except KeyError:
+            pass
+        (used,) = grading_process._idle  # given back when its task ended
+        try:
+            grading_process.grade({"limits": {}}, {})
+        except KeyError:
+            pass
+        (again,) = grading_process._idle
+        print(used.pid != held.pid, again.pid == used.pid)
+        for process in (held, used):
             process.kill()
-        done.set()
     """)
     stdout, stderr = run.communicate(timeout=WAIT_SECONDS)
-    assert stdout.strip() == "2", (stdout, stderr)
+    assert stdout.split() == ["True", "True"], (stdout, stderr)
+
+
+def test_a_worker_warms_its_grading_process_and_kernel_template_before_its_first_task():
+    if os.geteuid() != 0:
+        pytest.skip("kernels are forked from a template only when grading as root")
+    sandbox.check_available()
+    run = worker("""
+        import dataclasses
+        from autograder.course import Limits
+        grading_process.warm(dataclasses.asdict(Limits()))
+        (process,) = grading_process._idle
+        print(process.pid, flush=True)
+        input()
+        try:
+            grading_process.grade({"limits": {}}, {})
+        except KeyError:
+            pass
+        (used,) = grading_process._idle
+        print(used.pid == process.pid, flush=True)
+        used.kill()
+    """, stdin=subprocess.PIPE)
+    child = int(run.stdout.readline())
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not any("kernel_template" in command_line(pid) for pid in descendants(child)):
+        assert time.monotonic() < deadline and run.poll() is None, "no kernel template was started"
+        time.sleep(0.2)
+    stdout, stderr = run.communicate("\n", timeout=WAIT_SECONDS)
+    assert stdout.strip() == "True", (stdout, stderr)
+
+
+def test_each_worker_of_the_cluster_grade_starts_warms_a_grading_process_before_its_first_task(tmp_path):
+    limits = dataclasses.asdict(Limits())
+    with cluster.connect(workers=1, local_directory=tmp_path, plugins=[cluster.WarmUp(limits)]) as client:
+        (worker_pid,) = client.run(os.getpid).values()
+        deadline = time.monotonic() + WAIT_SECONDS
+        while not any("autograder.grading_process" in command_line(pid) for pid in descendants(worker_pid)):
+            assert time.monotonic() < deadline, "the worker started no grading process"
+            time.sleep(0.2)
 
 
 def test_an_error_that_cannot_be_made_from_its_message_arrives_as_a_runtime_error_with_its_name():
@@ -249,7 +293,7 @@ def test_an_error_that_cannot_be_made_from_its_message_arrives_as_a_runtime_erro
         def poll(self):
             return None
 
-    grading_process._local.process = Answering()
+    grading_process._idle.append(Answering())
     try:
         grading_process.grade({}, {})
     except RuntimeError as error:
@@ -259,7 +303,7 @@ def test_an_error_that_cannot_be_made_from_its_message_arrives_as_a_runtime_erro
     finally:
         Answering.stdin.close()
         Answering.stdout.close()
-        grading_process._local.process = None
+        grading_process._idle.clear()
 
 
 def class_of_one(tmp_path, assignment, student, limits, answer_starts, appended):
