@@ -8,11 +8,12 @@ the GIL would hold up the worker's heartbeats. The grading is mostly Python (nbg
 trusted test cells, the course's reference and loop versions), so a worker hands each task
 to this process over a pipe and waits: plain data both ways (marshal: None, bools, numbers,
 text, bytes, lists, tuples and dicts; never pickle), one task at a time. The process is
-started when the worker starts (cluster.WarmUp: it imports the grader and starts the kernel template
-while the cluster is still getting ready), or else on the worker's first task, and serves
-every later one (a worker with several threads has one per thread at work); it dies with the worker (PR_SET_PDEATHSIG), and if it dies
-while grading, the worker ends too, so that Dask counts the death against that task as
-before (allowed-failures, then the hand-in is set aside). A grading process that outlives its
+started when the worker starts (cluster.WarmUp: it imports the grader and starts the kernel
+template while the cluster is still getting ready), or else on the worker's first task, and
+serves every later one (a worker with several threads has one per thread at work); it dies
+with the worker (PR_SET_PDEATHSIG), and if it dies while grading, the worker ends too, so
+that Dask counts the death against that task as before (allowed-failures, then the hand-in
+is set aside). A grading process that outlives its
 submission's time limit by a margin (the course's stand-ins compute in it, and a student's
 function can ask one for a trillion iterations) is killed, and the hand-in is recorded as
 timed out; for the same reason its address space is capped at the kernel's memory limit

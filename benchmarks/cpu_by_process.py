@@ -1,4 +1,4 @@
-"""Where a grading run's CPU time goes, by kind of process: the parent, Dask's workers, the grading processes, the kernels.
+"""Where a grading run's CPU time goes, by kind of process: the parent, Dask's workers, grading processes, kernels.
 
     .venv/bin/python benchmarks/cpu_by_process.py              # the class of benchmarks/grading.py, 2 workers
     .venv/bin/python benchmarks/cpu_by_process.py --workers 1

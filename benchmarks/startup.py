@@ -40,7 +40,8 @@ def main(argv=None):
     for side, median in medians.items():
         print(f"{side:36} {median:6.2f} s (median of {args.runs})")
     before, after = medians.values()
-    print(f"importing the grading code: {after / before:.2f}x the time it took, {before - after:.2f} s less per process")
+    print(f"importing the grading code: {after / before:.2f}x the time it took, "
+          f"{before - after:.2f} s less per process")
 
 
 if __name__ == "__main__":
