@@ -12,7 +12,7 @@ import queue
 import sys
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import CancelledError, ThreadPoolExecutor, wait
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,6 +152,18 @@ def _failure(error):
     return Failure(f"the grader failed: {type(error).__name__}: {lines[-1] if lines else ''}".rstrip(": "))
 
 
+def outcome(future):
+    """What a done future brought: its result, or a Failure. Read through result() only, never its status: a result
+    still on a worker that dies right after done() said so reads "lost" (not done) until Dask has computed it again,
+    and result() waits for that."""
+    try:
+        return future.result()
+    except CancelledError:
+        return Failure("the grading task was cancelled (the cluster lost it)")
+    except Exception as error:
+        return _failure(error)
+
+
 def run(client, function, tasks, on_result, on_start=None, progress=None, shared=None):
     """Run function(shared, run_id, label, task) on the cluster for every (label, task) in `tasks`.
 
@@ -200,12 +212,7 @@ def run(client, function, tasks, on_result, on_start=None, progress=None, shared
             drain()
             for future in done:
                 label = in_flight.pop(future)
-                if future.status == "finished":
-                    result = future.result()
-                elif future.status == "cancelled":
-                    result = Failure("the grading task was cancelled (the cluster lost it)")
-                else:
-                    result = _failure(future.exception())
+                result = outcome(future)
                 future.release()
                 on_result(label, result)
                 if progress:

@@ -231,6 +231,22 @@ def _job(shared, run_id, label, task):
 cloudpickle.register_pickle_by_value(sys.modules[__name__])
 
 
+class _LostThenFound:
+    """A future whose finished result was lost with its worker after done() said so: its status reads "lost" while
+    Dask computes it again, and result() waits for that."""
+
+    status = "lost"
+
+    def result(self):
+        return "got B"
+
+
+def test_a_result_lost_with_its_worker_after_it_was_done_is_waited_for_not_failed():
+    # Seen once in a clean-clone run: "b" finished, then the worker holding it died; its status read "lost", and
+    # the result became a Failure although Dask computed it again.
+    assert cluster.outcome(_LostThenFound()) == "got B"
+
+
 def test_a_task_that_kills_its_workers_or_fails_costs_only_itself(tmp_path):
     results = {}
     with cluster.connect(workers=2, allowed_failures=1, local_directory=tmp_path) as client:
