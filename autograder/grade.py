@@ -238,14 +238,14 @@ def grade(course, assignments=None, students=None, workers_count=None, force=Fal
         graded_assignments = sorted({assignment for assignment, _ in pairs})
         notebooks = prepare_gradebook(course, graded_assignments, scratch)
         jobs, summary.skipped = plan(course, pairs, force)
-        to_run = sum(job.deaths < MAX_GRADER_DEATHS for job in jobs)
+        to_run = sum(not killed_the_grader_twice(job) for job in jobs)
         if jobs:
             limits = asdict(course.limits)
-            # The cluster starts (and its workers warm their grading processes) while the tasks are prepared.
-            starting = cluster.connect_in_background(
-                scheduler, max(1, min(workers_count or 1, to_run)), allowed_failures=MAX_GRADER_DEATHS - 1,
-                local_directory=course.state / "dask", plugins=[cluster.WarmUp(limits)]) if to_run else \
-                nullcontext(lambda: None)
+            starting = nullcontext(lambda: None)  # every job is set aside: no cluster
+            if to_run:  # the cluster starts (its workers warming their grading processes) while the tasks are prepared
+                starting = cluster.connect_in_background(
+                    scheduler, max(1, min(workers_count or 1, to_run)), allowed_failures=MAX_GRADER_DEATHS - 1,
+                    local_directory=course.state / "dask", plugins=[cluster.WarmUp(limits)])
             with starting as client_of:
                 template = scratch / "template.db"
                 build_template(course, graded_assignments, template)
@@ -258,6 +258,12 @@ def grade(course, assignments=None, students=None, workers_count=None, force=Fal
         shutil.rmtree(scratch, ignore_errors=True)
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def killed_the_grader_twice(job):
+    """Whether grading the job killed the grader twice already (in earlier runs): it is set aside, not run a third
+    time."""
+    return job.deaths >= MAX_GRADER_DEATHS
 
 
 def _run_jobs(course, jobs, shared, book, summary, scratch, client_of, show_progress):
@@ -283,10 +289,9 @@ def _run_jobs(course, jobs, shared, book, summary, scratch, client_of, show_prog
         if result["problems"]:
             summary.problems[job.assignment, job.student] = result["problems"]
 
-    # What killed the grader twice already (in earlier runs) is not run a third time.
     runnable = {}
     for job in jobs:
-        if job.deaths >= MAX_GRADER_DEATHS:
+        if killed_the_grader_twice(job):
             finish(job, set_aside_result(notebooks[job.assignment]), set_aside=True)
             progress.advance(failed=True)
         else:

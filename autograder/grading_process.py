@@ -175,11 +175,10 @@ def _warm(limits):
     """Start the kernel template now, if this process's kernels will be forked from one (any failure is left for the
     first kernel's start to report)."""
     from autograder import sandbox
-    from helpers import STUDENT_MODULES
 
     if limits.get("sandboxed") and limits.get("fast_kernels") and sandbox.is_root():
         with contextlib.suppress(Exception):
-            sandbox.template([f"helpers.{name}" for name in STUDENT_MODULES])
+            sandbox.kernel_template()
 
 
 def serve(parent_pid):

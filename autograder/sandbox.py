@@ -364,6 +364,14 @@ def template(modules):
     return _templates[key]
 
 
+def kernel_template(helpers_modules=None):
+    """This process's template for kernels that see these modules of helpers (None: the student-facing ones)."""
+    from helpers import STUDENT_MODULES
+
+    shown = STUDENT_MODULES if helpers_modules is None else helpers_modules
+    return template([f"helpers.{name}" for name in shown])
+
+
 def _place_fds(info_write, ready_write):
     """In the child, before bwrap starts: the two pipes at the descriptors the command line names."""
     os.dup2(info_write, STUB_INFO_FD)
@@ -556,10 +564,7 @@ class SandboxedKernelManager(AsyncKernelManager):
                    "RLIMIT_CORE": (0, 0), "RLIMIT_CPU": (limits.cpu_seconds, limits.cpu_seconds + 5)}
         if limits.memory_bytes:
             rlimits["RLIMIT_AS"] = (limits.memory_bytes,) * 2
-        from helpers import STUDENT_MODULES
-
-        shown = STUDENT_MODULES if self.helpers_modules is None else self.helpers_modules
-        template([f"helpers.{name}" for name in shown]).fork({
+        kernel_template(self.helpers_modules).fork({
             "sandbox_pid": sandbox_pid, "bwrap_pid": self.provisioner.pid, "uid": self._forked, "cwd": WORK,
             "env": environment(self._forked), "limits": rlimits, "argv": self._kernel_argv,
             "log": str(self._socket_folder / "kernel.log")})
