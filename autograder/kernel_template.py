@@ -17,6 +17,7 @@ write to or signal (another user, in another PID namespace), with a fresh sandbo
 random state is drawn afresh, as a new process would.
 """
 import ctypes
+import gc
 import json
 import os
 import resource
@@ -31,6 +32,15 @@ NAMESPACES = (("cgroup", CLONE_NEWCGROUP), ("ipc", CLONE_NEWIPC), ("uts", CLONE_
               ("pid", CLONE_NEWPID), ("mnt", CLONE_NEWNS))
 PR_SET_PDEATHSIG, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS = 1, 24, 38
 LAST_CAPABILITY = 63
+# What every kernel imports before it answers its first request, or when it runs its first cell: the kernel
+# application alone imports its shell, its debugger (debugpy, about a hundred modules) and IPython's inspector
+# only while it starts, which a forked kernel would otherwise do again each time (tests/test_kernel_template.py
+# checks that a forked kernel's start imports nothing more).
+KERNEL_IMPORTS = ["ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
+                  "IPython.core.oinspect", "IPython.core.debugger", "IPython.core.completerlib",
+                  "IPython.core.pylabtools", "IPython.core.logger", "IPython.extensions.storemagic",
+                  "tornado.platform.asyncio", "faulthandler", "secrets", "numpy", "numpy.random", "matplotlib.pyplot",
+                  "matplotlib.backends.backend_agg"]
 libc = ctypes.CDLL(None, use_errno=True)
 
 
@@ -117,12 +127,10 @@ def main():
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # dies with the grading process
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # its first children are reaped by the system
     # What every kernel imports, done once here.
-    import ipykernel.kernelapp  # noqa: F401
-    import matplotlib.pyplot  # noqa: F401
-    import numpy  # noqa: F401
-
-    for module in sys.argv[1:]:
+    for module in KERNEL_IMPORTS + sys.argv[1:]:
         __import__(module)
+    # Every kernel's collector passes over the template's objects otherwise, writing to them: copying their pages.
+    gc.freeze()
     out = sys.stdout
     out.write(json.dumps({"ready": True}) + "\n")
     out.flush()

@@ -3,8 +3,9 @@
 Autograding uses nbgrader's own steps with two of ours in place of theirs:
 ResilientExecute for Execute (a cell that kills the kernel scores zero instead of
 failing the student's whole notebook, and a cell's output is capped while it arrives)
-and TolerantOverwriteCells for OverwriteCells (it gets through copied and deleted
-cells). Feedback uses nbgrader's steps plus two that keep the hidden tests hidden:
+TolerantOverwriteCells for OverwriteCells (it gets through copied and deleted
+cells), and CheckCellMetadataOnce for CheckCellMetadata (the same checks, with nbgrader's
+schema checked once rather than once per cell). Feedback uses nbgrader's steps plus two that keep the hidden tests hidden:
 HideHiddenTests takes them out of the test cells again (autograding put them back),
 ScrubTracebacks reduces every error to its name and message (IPython's tracebacks
 quote the source lines around the failing line).
@@ -12,11 +13,15 @@ quote the source lines around the failing line).
 import copy
 import re
 import time
+import traceback
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CoalesceStreamsPreprocessor, CSSHTMLHeaderPreprocessor
+import jsonschema
 from nbformat.notebooknode import NotebookNode
 from nbgrader import utils
+from nbgrader.nbgraderformat import MetadataValidator, ValidationError
+from nbgrader.nbgraderformat.common import BaseMetadataValidator, SchemaTooNewError, SchemaTooOldError
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearOutput,
                                     DeduplicateIds, Execute, GetGrades, IgnorePattern, LimitOutput,
                                     NbGraderPreprocessor, OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
@@ -196,6 +201,55 @@ class TolerantOverwriteCells(OverwriteCells):
         return nb, resources
 
 
+class _SchemaCheckedOnce(BaseMetadataValidator):
+    """nbgrader's check of one cell's metadata against its schema, with the schema itself checked once.
+
+    jsonschema.validate, which nbgrader calls for every cell, first checks that the schema is a
+    valid schema: most of a notebook's check, twice per hand-in. Here a validator is made once
+    per schema; the version checks are nbgrader's (BaseMetadataValidator.validate_cell).
+    """
+
+    _validators = {}
+
+    def validate_cell(self, cell):
+        if "nbgrader" not in cell.metadata:
+            return
+        version = cell.metadata["nbgrader"].get("schema_version", 0)
+        if version < self.schema_version:
+            raise SchemaTooOldError(f"Outdated schema version: {version} (expected {self.schema_version})",
+                                    version, self.schema_version)
+        if version > self.schema_version:
+            raise SchemaTooNewError(f"Schema version is too new: {version} (expected {self.schema_version})",
+                                    version, self.schema_version)
+        if self.schema_version not in self._validators:
+            validator_class = jsonschema.validators.validator_for(self.schema)
+            validator_class.check_schema(self.schema)
+            self._validators[self.schema_version] = validator_class(self.schema)
+        error = jsonschema.exceptions.best_match(self._validators[self.schema_version].iter_errors(
+            cell.metadata["nbgrader"]))
+        if error is not None:
+            raise error
+
+
+class _MetadataValidatorOnce(MetadataValidator, _SchemaCheckedOnce):
+    """nbgrader's metadata validator (its own checks of each cell), on _SchemaCheckedOnce: Python's method order puts
+    it between nbgrader's validator and the base class that validator calls."""
+
+
+class CheckCellMetadataOnce(CheckCellMetadata):
+    """nbgrader's CheckCellMetadata, with nbgrader's schema checked once per process (_SchemaCheckedOnce)."""
+
+    def preprocess(self, nb, resources):
+        try:
+            _MetadataValidatorOnce().validate_nb(nb)
+        except ValidationError:
+            self.log.error(traceback.format_exc())
+            message = "Notebook failed to validate; the nbgrader metadata may be corrupted."
+            self.log.error(message)
+            raise ValidationError(message)
+        return nb, resources
+
+
 class HideHiddenTests(ClearHiddenTests):
     """nbgrader's ClearHiddenTests, applied to test cells only (a student's own cells are shown as written)."""
 
@@ -216,11 +270,11 @@ class ScrubTracebacks(NbGraderPreprocessor):
 
 
 # nbgrader 0.9's Autograde.sanitize_preprocessors and autograde_preprocessors, with ours in place of
-# OverwriteCells and Execute (tests/test_pipeline_grade.py checks that nothing else differs).
-SANITIZE = [ClearOutput, DeduplicateIds, OverwriteKernelspec, TolerantOverwriteCells, CheckCellMetadata]
+# OverwriteCells, Execute and CheckCellMetadata (tests/test_pipeline_grade.py checks that nothing else differs).
+SANITIZE = [ClearOutput, DeduplicateIds, OverwriteKernelspec, TolerantOverwriteCells, CheckCellMetadataOnce]
 # A cell's prints are joined into one output per stream, as JupyterLab shows them: how they were cut into
 # messages depends on the kernel's timing, and a grade's record must not.
 AUTOGRADE = [ResilientExecute, CoalesceStreamsPreprocessor, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
-             AssignLatePenalties, CheckCellMetadata]
+             AssignLatePenalties, CheckCellMetadataOnce]
 # nbgrader's GenerateFeedback.preprocessors with the hidden tests taken out before rendering.
 FEEDBACK = [GetGrades, HideHiddenTests, ScrubTracebacks, CSSHTMLHeaderPreprocessor]

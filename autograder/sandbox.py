@@ -35,6 +35,7 @@ import weakref
 from pathlib import Path
 
 import zmq
+import zmq.asyncio
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Bool, Integer, List, Type, Unicode
@@ -417,47 +418,67 @@ def kill_kernels():
 
 
 SHUTDOWN_POLL_SECONDS = 0.005  # how often a killed kernel is looked at until it is gone
-IOPUB_CHECK_SECONDS = 0.02  # how long a kernel_info request's status message is awaited before asking again
+# How often kernel_info is asked again while IOPub has carried nothing: only a kernel that does not greet its
+# subscribers needs it (its replies' status messages then prove IOPub connected).
+KERNEL_INFO_AGAIN_SECONDS = 0.25
+# How soon a client's socket tries again to connect to a kernel that is not listening yet (ZMQ's default: 100 ms).
+# The client connects right after the kernel's process starts, before the kernel has made its sockets.
+RECONNECT_MILLISECONDS = 2
 
 
 class ReadyKernelClient(AsyncKernelClient):
-    """jupyter_client's client, with a shorter wait for IOPub when the kernel starts.
+    """jupyter_client's client, told that a kernel is ready as soon as it is.
 
-    A kernel is ready when it answers kernel_info and IOPub is connected: jupyter_client
-    proves the latter by awaiting, for 0.2 s, a status message of that request; a kernel
-    that answers before its IOPub subscription is through (ZMQ's slow joiner, nearly always
-    for a forked kernel) costs that whole 0.2 s before the next try. Here each try waits
-    IOPUB_CHECK_SECONDS and asks again: the same proof, about 0.2 s sooner per notebook.
+    A kernel is ready when IOPub is connected and it answers kernel_info. jupyter_client
+    proves IOPub connected by awaiting, for 0.2 s, a status message of a kernel_info
+    request, asking again after each silence (ZMQ's slow joiner loses what a kernel
+    publishes before the subscription reaches it, nearly always for a forked kernel). The
+    kernel greets each new subscriber on IOPub instead (ipykernel's iopub_welcome, JEP 65):
+    here the first message on IOPub proves it connected, and one kernel_info asked after
+    it, whose reply and idle status then cannot be lost, proves the kernel answers and
+    leaves nothing of the start-up on either channel. A kernel that does not greet is asked
+    for kernel_info every KERNEL_INFO_AGAIN_SECONDS until a status message arrives.
     """
+
+    def _context_default(self):
+        # The client's own context (jupyter_client gives each client one), whose sockets try again within
+        # milliseconds to reach a kernel still starting. Not MAX_MESSAGE_BYTES: a SUB socket that cuts off an
+        # oversized message loses every later message too (the next cells' outputs and errors, measured with a
+        # 200 MB print), so the kernel's messages are bounded by the grading process's memory cap instead.
+        self._created_context = True
+        context = zmq.asyncio.Context()
+        context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MILLISECONDS)
+        return context
 
     async def _async_wait_for_ready(self, timeout=None):
         from queue import Empty
 
         until = time.monotonic() + (float("inf") if timeout is None else timeout)
-        while True:
-            self.kernel_info()
-            try:
-                reply = await self.shell_channel.get_msg(timeout=1)
-            except Empty:
-                reply = None
-            if reply is not None and reply["msg_type"] == "kernel_info_reply":
+
+        async def next_message(channel):
+            while True:
                 try:
-                    await self.iopub_channel.get_msg(timeout=IOPUB_CHECK_SECONDS)
+                    return await channel.get_msg(timeout=KERNEL_INFO_AGAIN_SECONDS)
                 except Empty:
-                    pass
-                else:
-                    self._handle_kernel_info_reply(reply)
-                    break
-            if not await self._async_is_alive():
-                raise RuntimeError("Kernel died before replying to kernel_info")
-            if time.monotonic() >= until:
-                raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
-        # What else IOPub holds is from before any cell: drop it.
+                    if not await self._async_is_alive():
+                        raise RuntimeError("Kernel died before replying to kernel_info") from None
+                    if time.monotonic() >= until:
+                        raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds") from None
+                    if channel is self.iopub_channel:
+                        self.kernel_info()
+
+        await next_message(self.iopub_channel)  # IOPub is connected: its greeting, or a status of a kernel_info
+        request = self.kernel_info()
         while True:
-            try:
-                await self.iopub_channel.get_msg(timeout=IOPUB_CHECK_SECONDS)
-            except Empty:
+            reply = await next_message(self.shell_channel)
+            if reply["msg_type"] == "kernel_info_reply" and reply["parent_header"].get("msg_id") == request:
                 break
+        while True:  # what IOPub holds up to that request's end is from before any cell: dropped
+            message = await next_message(self.iopub_channel)
+            if (message["msg_type"] == "status" and message["content"].get("execution_state") == "idle"
+                    and message["parent_header"].get("msg_id") == request):
+                break
+        self._handle_kernel_info_reply(reply)
 
     wait_for_ready = _async_wait_for_ready  # (AsyncKernelClient binds the name to its parent's method)
 
@@ -518,9 +539,11 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.ip = str(self._socket_folder / "k")
         self.connection_file = str(self._socket_folder / "connection.json")
         kernel_cmd, kw = await super()._async_pre_start_kernel(**kw)
-        # No message from the kernel may be larger than this: a peer that sends one is cut off rather than
-        # making the grader allocate whatever the student's process chose to send.
+        # No message on the manager's own socket (control) may be larger than this: a kernel that sends one is cut
+        # off rather than making the grader allocate whatever the student's process chose to send. (The client's
+        # sockets, which carry the cells' outputs, are not capped this way: see ReadyKernelClient.)
         self.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+        self.context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MILLISECONDS)
         if uid is not None:
             os.chown(self.connection_file, uid, uid)
         work_files = sorted(Path(cwd).iterdir()) if cwd and Path(cwd).is_dir() else []

@@ -6,11 +6,13 @@ These tests run a kernel's own view of itself, then attack from one kernel to th
 import asyncio
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from autograder import sandbox
+from autograder import kernel_template, sandbox
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="kernels are forked from the template only as root")
 MODULES = ["datasets", "plotting"]
@@ -182,3 +184,23 @@ def _read(path):
         return path.read_text()
     except OSError:
         return ""
+
+
+MODULES_NOW = "import json, sys\nprint(json.dumps(sorted(sys.modules)))"
+
+
+def test_a_forked_kernel_imports_nothing_on_its_way_to_its_first_cell(work):
+    """Whatever a kernel imports while it starts is in the template already (kernel_template.KERNEL_IMPORTS):
+    a module missing there is imported again by every kernel, for every notebook."""
+    template_code = ("import json, runpy, sys\nrunpy.run_path(sys.argv[1], run_name='template')\n"
+                     "for name in sys.argv[2:]:\n    __import__(name)\n" + MODULES_NOW)
+    imported = subprocess.run(
+        [sys.executable, "-c", template_code, kernel_template.__file__, *kernel_template.KERNEL_IMPORTS,
+         *[f"helpers.{name}" for name in MODULES]],
+        capture_output=True, text=True, check=True, cwd=Path(kernel_template.__file__).parent.parent,
+        env={**sandbox.environment(0), "HOME": str(work), "MPLCONFIGDIR": str(work)}).stdout
+    in_the_template = set(json.loads(imported))
+    in_the_kernel = set(json.loads(in_kernel(MODULES_NOW, work)[0]))
+    assert in_the_template - {"runpy"} <= in_the_kernel
+    # (a text codec is found by name when first used: nothing to import ahead)
+    assert sorted(name for name in in_the_kernel - in_the_template if not name.startswith("encodings.")) == []

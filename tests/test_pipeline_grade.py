@@ -167,8 +167,10 @@ def test_a_rerun_with_nothing_new_grades_nothing(killed_then_rerun, courses):
 
 
 @pytest.mark.parametrize("steps, replaced", [
-    ("sanitize_preprocessors", {"OverwriteCells": ["TolerantOverwriteCells"]}),
-    ("autograde_preprocessors", {"Execute": ["ResilientExecute", "CoalesceStreamsPreprocessor"]})])
+    ("sanitize_preprocessors", {"OverwriteCells": ["TolerantOverwriteCells"],
+                                "CheckCellMetadata": ["CheckCellMetadataOnce"]}),
+    ("autograde_preprocessors", {"Execute": ["ResilientExecute", "CoalesceStreamsPreprocessor"],
+                                 "CheckCellMetadata": ["CheckCellMetadataOnce"]})])
 def test_the_autograde_steps_are_nbgraders_with_ours_in_place(steps, replaced):
     """If nbgrader changes its autograde steps, the course's lists must follow."""
     nbgraders = Autograde.class_traits()[steps].default()
