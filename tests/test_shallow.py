@@ -331,6 +331,19 @@ def test_a_step_that_answers_wrongly_only_while_timed_earns_no_speed():
     assert not mistaken.failures
 
 
+def vectorized_step_of_a_student(X, Y, params, learning_rate):
+    """A vectorized training step written with NumPy alone, as a student's (no helpers)."""
+    m = X.shape[1]
+    A1 = np.tanh(params["W1"] @ X + params["b1"])
+    A2 = 1 / (1 + np.exp(-(params["W2"] @ A1 + params["b2"])))
+    cost = float(-np.mean(Y * np.log(A2) + (1 - Y) * np.log(1 - A2)))
+    dZ2 = A2 - Y
+    dZ1 = params["W2"].T @ dZ2 * (1 - A1 ** 2)
+    grads = {"dW1": dZ1 @ X.T / m, "db1": dZ1.sum(axis=1, keepdims=True) / m,
+             "dW2": dZ2 @ A1.T / m, "db2": dZ2.sum(axis=1, keepdims=True) / m}
+    return {name: value - learning_rate * grads["d" + name] for name, value in params.items()}, cost, grads
+
+
 def test_the_speed_test_times_the_loop_version_on_a_share_of_the_examples(monkeypatch):
     """The loop version runs on LOOP_EXAMPLES of the examples (its time scaled up), the student's step on all."""
     from helpers import grading
@@ -340,19 +353,31 @@ def test_the_speed_test_times_the_loop_version_on_a_share_of_the_examples(monkey
     monkeypatch.setattr(shallow, "train_step_per_unit",
                         lambda X, *args: loop_sizes.append(X.shape[1]) or loop_version(X, *args))
 
-    def student(X, Y, params, learning_rate):  # a vectorized step of the student's own (no helpers)
+    def student(X, *args):
         student_sizes.append(X.shape[1])
-        m = X.shape[1]
-        A1 = np.tanh(params["W1"] @ X + params["b1"])
-        A2 = 1 / (1 + np.exp(-(params["W2"] @ A1 + params["b2"])))
-        cost = float(-np.mean(Y * np.log(A2) + (1 - Y) * np.log(1 - A2)))
-        dZ2 = A2 - Y
-        dZ1 = params["W2"].T @ dZ2 * (1 - A1 ** 2)
-        grads = {"dW1": dZ1 @ X.T / m, "db1": dZ1.sum(axis=1, keepdims=True) / m,
-                 "dW2": dZ2 @ A1.T / m, "db2": dZ2.sum(axis=1, keepdims=True) / m}
-        return {name: value - learning_rate * grads["d" + name] for name, value in params.items()}, cost, grads
+        return vectorized_step_of_a_student(X, *args)
 
     check = grading.Check("speed")
     shallow.check_speed(check, student)
     assert set(loop_sizes) == {shallow.LOOP_EXAMPLES} and set(student_sizes) == {shallow.SPEED_EXAMPLES}
+    assert not check.failures, check.failures
+
+
+def test_stage_1_speed_test_times_the_loop_version_on_a_share_of_the_examples(monkeypatch):
+    """Stage 1's loop version runs on STAGE1_SPEED's loop_examples (its time scaled up), the student's step on all."""
+    from helpers import grading
+
+    loop_sizes, student_sizes = [], []
+    loop_version = shallow.train_step_per_unit
+    monkeypatch.setattr(shallow, "train_step_per_unit",
+                        lambda X, *args: loop_sizes.append(X.shape[1]) or loop_version(X, *args))
+
+    def student(X, *args):
+        student_sizes.append(X.shape[1])
+        return vectorized_step_of_a_student(X, *args)
+
+    check = grading.Check("speed")
+    shallow.check_stage1_speed(check, student)
+    assert set(loop_sizes) == {shallow.STAGE1_SPEED["loop_examples"]}
+    assert set(student_sizes) == {shallow.STAGE1_SPEED["examples"]}
     assert not check.failures, check.failures
