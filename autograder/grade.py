@@ -23,7 +23,7 @@ from nbgrader.api import Gradebook
 from sqlalchemy import text
 from sqlalchemy.exc import SAWarning
 
-from autograder import cluster, intake, release, sandbox
+from autograder import cluster, intake, order, release, sandbox
 from autograder.autograde import Job, code_version, grade_handin, read_folder, write_folder
 from autograder.course import COURSE_ID, CommandError
 from autograder.journal import Journal, fingerprint, journal_path
@@ -311,13 +311,16 @@ def _run_jobs(course, jobs, shared, book, summary, scratch, client_of, show_prog
             reason = f"grading took longer than {course.limits.notebook_timeout:g} s and was stopped"
             finish(job, failed_result(notebooks[job.assignment], reason), failed=True)
         else:
+            longest_first.learn(job.assignment, result.get("seconds", 0.0))
             finish(job, result)
 
+    longest_first = order.LongestFirst(runnable.values(), order.history_of(journal.entries()))
+
     def tasks():
-        for label, job in runnable.items():
-            yield label, {"assignment": job.assignment, "student": job.student,
-                          "extension_seconds": job.extension_seconds,
-                          "files": read_folder(course.submitted / job.student / job.assignment)}
+        for job in longest_first:
+            yield (job.assignment, job.student), {
+                "assignment": job.assignment, "student": job.student, "extension_seconds": job.extension_seconds,
+                "files": read_folder(course.submitted / job.student / job.assignment)}
 
     if not runnable:
         progress.close()
