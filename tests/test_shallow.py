@@ -344,8 +344,12 @@ def vectorized_step_of_a_student(X, Y, params, learning_rate):
     return {name: value - learning_rate * grads["d" + name] for name, value in params.items()}, cost, grads
 
 
-def test_the_speed_test_times_the_loop_version_on_a_share_of_the_examples(monkeypatch):
-    """The loop version runs on LOOP_EXAMPLES of the examples (its time scaled up), the student's step on all."""
+@pytest.mark.parametrize("speed_test, loop_examples, examples", [
+    ("check_speed", shallow.LOOP_EXAMPLES, shallow.SPEED_EXAMPLES),
+    ("check_stage1_speed", shallow.STAGE1_SPEED["loop_examples"], shallow.STAGE1_SPEED["examples"])])
+def test_a_speed_test_times_the_loop_version_on_a_share_of_the_examples(monkeypatch, speed_test, loop_examples,
+                                                                        examples):
+    """The loop version runs on a share of the examples (its time scaled up), the student's step on all."""
     from helpers import grading
 
     loop_sizes, student_sizes = [], []
@@ -358,26 +362,6 @@ def test_the_speed_test_times_the_loop_version_on_a_share_of_the_examples(monkey
         return vectorized_step_of_a_student(X, *args)
 
     check = grading.Check("speed")
-    shallow.check_speed(check, student)
-    assert set(loop_sizes) == {shallow.LOOP_EXAMPLES} and set(student_sizes) == {shallow.SPEED_EXAMPLES}
-    assert not check.failures, check.failures
-
-
-def test_stage_1_speed_test_times_the_loop_version_on_a_share_of_the_examples(monkeypatch):
-    """Stage 1's loop version runs on STAGE1_SPEED's loop_examples (its time scaled up), the student's step on all."""
-    from helpers import grading
-
-    loop_sizes, student_sizes = [], []
-    loop_version = shallow.train_step_per_unit
-    monkeypatch.setattr(shallow, "train_step_per_unit",
-                        lambda X, *args: loop_sizes.append(X.shape[1]) or loop_version(X, *args))
-
-    def student(X, *args):
-        student_sizes.append(X.shape[1])
-        return vectorized_step_of_a_student(X, *args)
-
-    check = grading.Check("speed")
-    shallow.check_stage1_speed(check, student)
-    assert set(loop_sizes) == {shallow.STAGE1_SPEED["loop_examples"]}
-    assert set(student_sizes) == {shallow.STAGE1_SPEED["examples"]}
+    getattr(shallow, speed_test)(check, student)
+    assert set(loop_sizes) == {loop_examples} and set(student_sizes) == {examples}
     assert not check.failures, check.failures
