@@ -508,9 +508,12 @@ LOOP_EXAMPLES = 250
 SPEED_PROBE_SEED = 509  # a problem like the hidden tests', for a step whose timed results are wrong
 
 
-def loop_version_on_a_share(X, Y, params, learning_rate):
-    """train_step_per_unit on the first LOOP_EXAMPLES examples (what check_speed times, and scales up)."""
-    return train_step_per_unit(X[:, :LOOP_EXAMPLES], Y[:, :LOOP_EXAMPLES], params, learning_rate)
+def loop_version_on_a_share(share):
+    """train_step_per_unit on the first `share` examples of its arguments (what a speed test times, and scales
+    up)."""
+    def loop_version(X, Y, params, learning_rate):
+        return train_step_per_unit(X[:, :share], Y[:, :share], params, learning_rate)
+    return loop_version
 
 
 def check_speed(check, train_step_vectorized):
@@ -537,7 +540,7 @@ def check_speed(check, train_step_vectorized):
                 initialize_parameters(2, 4, 1, seed=int(rng.integers(1000)), scale=1.0), 1.2)
 
     timed = []
-    speedup = codecheck.speedup(loop_version_on_a_share, train_step_vectorized, fresh_problem,
+    speedup = codecheck.speedup(loop_version_on_a_share(LOOP_EXAMPLES), train_step_vectorized, fresh_problem,
                                 timed_calls=timed) * SPEED_EXAMPLES / LOOP_EXAMPLES
     print(f"on {X.shape[1]} examples your step is {speedup:.0f} times faster than the loop version (timed on "
           f"{LOOP_EXAMPLES} of them, its time times {SPEED_EXAMPLES // LOOP_EXAMPLES})")
@@ -742,9 +745,6 @@ def check_stage_speed(check, student, min_speedup, examples, inputs, hiddens, lo
     rng = np.random.default_rng(seed)
     loop_examples = loop_examples or examples
 
-    def loop_version_on_its_share(X, Y, params, learning_rate):
-        return train_step_per_unit(X[:, :loop_examples], Y[:, :loop_examples], params, learning_rate)
-
     def fresh_problem():
         """New inputs for every timed call, so that remembering an answer gains nothing."""
         return (rng.normal(size=(inputs, examples)), rng.integers(0, 2, size=(1, examples)),
@@ -760,7 +760,7 @@ def check_stage_speed(check, student, min_speedup, examples, inputs, hiddens, lo
             "new_params must hold W1, b1, W2, b2 and grads dW1, db1, dW2, db2, each of its parameter's shape."):
         return
     timed = []
-    speedup = codecheck.speedup(loop_version_on_its_share, student, fresh_problem,
+    speedup = codecheck.speedup(loop_version_on_a_share(loop_examples), student, fresh_problem,
                                 timed_calls=timed) * examples / loop_examples
     share = f" (timed on {loop_examples} of them, its time times {examples / loop_examples:g})" \
         if loop_examples < examples else ""
