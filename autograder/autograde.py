@@ -23,7 +23,7 @@ from nbgrader.converters.base import NbGraderException
 from nbgrader.coursedir import CourseDirectory
 
 import helpers
-from autograder import deadline, grading_process, intake, preprocessors, problems, reach, sandbox
+from autograder import deadline, grading_process, intake, preprocessors, problems, reach, sandbox, scratch_gradebook
 from autograder.course import COURSE_ID, Course, Limits
 
 
@@ -132,19 +132,19 @@ def grade_handin(shared, run_id, label, task):
 def grade_here(shared, task):
     """grade_handin's work, in this process: grade the hand-in in a scratch course of its own."""
     with tempfile.TemporaryDirectory(prefix="autograder-") as scratch:
-        return _grade_in(Path(scratch), shared, task)
+        database = Path(scratch) / "gradebook.db"
+        with scratch_gradebook.engines(database) as db_url:
+            return _grade_in(Path(scratch), database, db_url, shared, task)
 
 
-def _grade_in(work, shared, task):
+def _grade_in(work, database, db_url, shared, task):
     started = time.monotonic()
     limits = Limits(**shared["limits"])
     course = Course(work, limits=limits, trusted_tests=shared["trusted_tests"])
     assignment, student = task["assignment"], task["student"]
     handed_in = work / "handed_in"
     write_folder(task["files"], handed_in)
-    database = work / "gradebook.db"
     database.write_bytes(zlib.decompress(shared["template"]))
-    db_url = f"sqlite:///{database}"
     folder = work / "submitted" / student / assignment
     found = intake.prepare(handed_in, folder, shared["notebooks"][assignment], shared["known"])
     if task["extension_seconds"] is not None:

@@ -123,6 +123,28 @@ def test_a_call_and_a_callback_cross_the_socket(kernel):
     assert (outcome.value, outcome.error) == (43.0, "")
 
 
+# Counts the kernel's compilations of the agent's source, and the names its namespace gains after this cell.
+WATCH_THE_AGENT = """
+import builtins
+BEFORE = set(globals()) | {"BEFORE", "agent_compilations", "new_names", "_compile"}
+agent_compilations = []
+_compile = builtins.compile
+builtins.compile = lambda source, filename, *args, **kwargs: (
+    agent_compilations.append(filename) if filename == "<course-agent>" else None,
+    _compile(source, filename, *args, **kwargs))[1]
+
+
+def new_names():
+    return len(agent_compilations), sorted(set(globals()) - BEFORE)
+"""
+
+
+def test_the_agent_is_compiled_once_per_kernel_and_adds_nothing_to_the_students_namespace(kernel):
+    kernel.run(WATCH_THE_AGENT)
+    outcomes = [call_in_a_session(kernel, "new_names")[0] for _ in range(3)]
+    assert [(outcome.value, outcome.error) for outcome in outcomes] == [((1, []), "")] * 3
+
+
 @pytest.mark.parametrize("attack", ["huge_frame", "text_bomb", "garbled", "closes"])
 def test_what_the_student_writes_on_the_socket_costs_only_that_call(kernel, attack):
     kernel.run(FIND_SOCKET + ATTACKS[attack] + "def honest(x):\n    return x + 1\n")
