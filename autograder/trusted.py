@@ -38,6 +38,7 @@ from helpers import agent, grading, place
 
 AGENT_SOURCE = Path(agent.__file__).read_text()
 AGENT_MODULE, AGENT_FILE = "course_agent", "<course-agent>"  # the agent's module in the kernel, and its file name
+AGENT_KEPT = "course_agent_kept"  # set on a kernel manager once its kernel holds the agent's module
 ALLOWED_MODULES = {"numpy", "math", "time", "helpers", "helpers.datasets", "helpers.plotting", "matplotlib",
                    "matplotlib.pyplot"}
 INTERRUPT_GRACE_SECONDS = 10
@@ -47,11 +48,15 @@ TIMEOUT_ERROR = "CellTimeoutError"  # the name nbgrader gives a cell stopped at 
 CLOSE_SECONDS = 10
 
 
-def serve_code(address):
+def serve_code(address, kept=False):
     """The code that runs the agent in the kernel, serving the grader's socket at address. The agent is compiled
-    once per kernel (4-5 ms each time, and a notebook has 7-12 test cells) into a module of the kernel's own
-    (AGENT_MODULE), never into the student's namespace; the student's code can replace that module, and so break
-    its own grading only, as it could replace anything else the agent uses."""
+    once per kernel into a module of the kernel's own (AGENT_MODULE), never into the student's namespace, and
+    kept: compiling it takes 4-5 ms and sending its source with every test cell (a notebook has 7-12) made each
+    cell's start 10-14 ms longer (IPython tokenizes and parses a cell before it runs it). kept: the code that runs
+    the module this kernel already holds. The student's code can replace that module, and so break its own grading
+    only, as it could replace anything else the agent uses."""
+    if kept:
+        return f"__import__('sys').modules[{AGENT_MODULE!r}].serve({address!r})"
     install = (f"(lambda module: (module.__dict__.update(__file__={AGENT_FILE!r}), "
                f"exec(compile({AGENT_SOURCE!r}, {AGENT_FILE!r}, 'exec'), module.__dict__), module)[2])"
                f"(type(sys)({AGENT_MODULE!r}))")
@@ -249,10 +254,15 @@ class KernelSession:
                 os.chmod(address, 0o660)
             listener.listen(1)
             listener.setblocking(False)
-            self.msg_id = self.kc.execute(serve_code(address), silent=True, store_history=False,
-                                          allow_stdin=False)
-            self._wait_until_readable(listener)
-            self.connection, _ = listener.accept()
+            kept = getattr(self.km, AGENT_KEPT, False)
+            try:
+                self._start_agent(listener, serve_code(address, kept))
+            except AgentGone:
+                if not kept:
+                    raise
+                # The kernel no longer holds the agent (the student's code took it away): send it again.
+                self._start_agent(listener, serve_code(address))
+            setattr(self.km, AGENT_KEPT, True)
         finally:
             listener.close()
             with contextlib.suppress(OSError):
@@ -261,6 +271,12 @@ class KernelSession:
         ready, _ = self._receive()
         if ready.get("kind") != "ready":
             raise AgentGone("the kernel did not start the grader's agent")
+
+    def _start_agent(self, listener, code):
+        """Have the kernel run code, which starts the agent; return once the agent has connected to listener."""
+        self.msg_id = self.kc.execute(code, silent=True, store_history=False, allow_stdin=False)
+        self._wait_until_readable(listener)
+        self.connection, _ = listener.accept()
 
     async def _close(self):
         try:

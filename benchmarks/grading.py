@@ -6,7 +6,12 @@
 Throwaway courses get the same synthetic class (autograder.demo: solutions, blanks and the
 example hand-ins' typical mistakes). Measured side by side, each from the command line,
 start-up included:
-- sequential: `nbgrader autograde <assignment>` for each assignment, one after the other;
+- sequential: `nbgrader autograde <assignment>` for each assignment, one after the other, with
+  the course's nbgrader_config.py: nbgrader's own commands in this course grade as the pipeline
+  does (sandbox, test cells in the trusted grader, kernels forked from the template), so this is
+  the pipeline's own grading in one process, without Dask; with --nbgrader-kernels, also once
+  more with each kernel started afresh, as nbgrader starts them
+  (`--SandboxedKernelManager.fast_start=False`);
 - raw nbclient: every handed-in notebook executed top to bottom in a fresh kernel, with no
   sandbox and no grading, by as many processes as the pipeline has workers: the floor of
   any grading that runs a kernel per notebook. Every cell runs, as in grading (nbgrader
@@ -122,26 +127,36 @@ def main(argv=None):
     parser.add_argument("--students", type=int, help=f"class size (default: enough for {MIN_SUBMISSIONS} submissions)")
     parser.add_argument("--workers", type=int, default=default_workers())
     parser.add_argument("--keep", action="store_true", help="keep the throwaway courses")
+    parser.add_argument("--nbgrader-kernels", action="store_true",
+                        help="also time sequential nbgrader with a fresh kernel per notebook, as nbgrader starts them")
     parser.add_argument("--stop-at-first-error", action="store_true",
                         help="raw nbclient stops each notebook at its first failing cell (a student's Run All)")
     args = parser.parse_args(argv)
     root = Path(tempfile.mkdtemp(prefix="grading-benchmark-"))
     print(f"{datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
-    names = ("sequential", "nbclient", "pipeline-1", "pipeline")
+    names = ("sequential",) + (("sequential-fresh",) if args.nbgrader_kernels else ()) + (
+        "nbclient", "pipeline-1", "pipeline")
     courses, chosen = build_class(root, names, args.students)
     chosen_assignments = assignments(SOURCE_DIR)
     handed_in = len(chosen)
 
     sequential = {assignment: timed([sys.executable, "-m", "nbgrader", "autograde", assignment],
                                     cwd=courses["sequential"].root) for assignment in chosen_assignments}
+    fresh = {}
+    if args.nbgrader_kernels:
+        fresh["sequential-fresh"] = sum(timed([sys.executable, "-m", "nbgrader", "autograde", assignment,
+                                               "--SandboxedKernelManager.fast_start=False"],
+                                              cwd=courses["sequential-fresh"].root) for assignment in chosen_assignments)
     nbclient_seconds, nbclient_per_assignment = raw_nbclient(courses["nbclient"], args.workers,
                                                              every_cell=not args.stop_at_first_error)
-    seconds = {"sequential": sum(sequential.values()), "nbclient": nbclient_seconds,
+    seconds = {"sequential": sum(sequential.values()), **fresh, "nbclient": nbclient_seconds,
                "pipeline-1": pipeline(courses["pipeline-1"], 1),
                "pipeline": pipeline(courses["pipeline"], args.workers)}
     expected = grade.snapshot(courses["sequential"].db_url)
-    equal = all(grade.snapshot(courses[name].db_url) == expected for name in ("pipeline-1", "pipeline"))
-    labels = {"sequential": "nbgrader autograde, sequential", "nbclient": f"raw nbclient, {args.workers} processes"
+    equal = all(grade.snapshot(courses[name].db_url) == expected for name in names[1:] if name != "nbclient")
+    labels = {"sequential": "nbgrader autograde, sequential",
+              "sequential-fresh": "nbgrader autograde, sequential, fresh kernels",
+              "nbclient": f"raw nbclient, {args.workers} processes"
               + (", to the 1st error" if args.stop_at_first_error else ""),
               "pipeline-1": "autograder grade, 1 worker", "pipeline": f"autograder grade, {args.workers} workers"}
     print(f"{'':46}{'seconds':>9}{'s/submission':>14}")
@@ -161,6 +176,9 @@ def main(argv=None):
     print(f"pipeline: {vs_sequential:.2f}x faster than sequential nbgrader (target >= {TARGET_VS_SEQUENTIAL}x), "
           f"{vs_nbclient:.2f}x raw nbclient's time (target <= {TARGET_VS_NBCLIENT}x), on {handed_in} submissions; "
           f"gradebooks {'equal cell by cell' if equal else 'DIFFER'}")
+    if fresh:
+        print(f"pipeline: {seconds['sequential-fresh'] / seconds['pipeline']:.2f}x faster than sequential nbgrader "
+              "with a fresh kernel per notebook")
     per_worker = seconds["pipeline-1"] / handed_in
     efficiency = scaling / args.workers
     print(f"scaling 1 -> {args.workers} workers: {scaling:.2f}x ({efficiency:.0%} of linear)")
