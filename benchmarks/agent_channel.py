@@ -11,9 +11,16 @@ used before: the kernel's raw_input and the client's input_reply, with nothing e
 Then what a test of assignment 04's fit costs per stand-in call: a student's training loop on
 noisy XOR (m = 200, 4 hidden units) calling the course's four stand-ins every iteration, each
 call carrying the network's parameters, cache or gradients both ways.
+
+Last, what starting and ending the agent costs each test cell (a notebook has 7-12), three
+ways, alternately, in the same kernel (median of --sessions each): as grading does (the
+kernel compiled the agent at its first test cell and keeps it; one short line starts it),
+with the agent's source sent every time but compiled once, and sent and compiled every time
+(how grading started it before it was kept).
 """
 import argparse
 import asyncio
+import statistics
 import sys
 import time
 import types
@@ -64,9 +71,30 @@ async def stdin_round_trips(client, count):
     return time.perf_counter() - start
 
 
+FORGET_THE_AGENT = "import sys as _sys\n_sys.modules.pop('course_agent', None)\ndel _sys\n"
+# How each way starts the agent: (the kernel manager says the kernel keeps it, the kernel forgets it before).
+SESSION_WAYS = {"kept, started by one line": (True, False), "source sent, compiled once": (False, False),
+                "source sent and compiled": (False, True)}
+
+
+def session_seconds(loop, client, manager, way):
+    """Seconds to open a session the given way, call a function that returns at once, and close it."""
+    kept, forget = SESSION_WAYS[way]
+    if forget:
+        loop.run_until_complete(client.execute_interactive(FORGET_THE_AGENT, silent=True, timeout=60))
+    setattr(manager, trusted.AGENT_KEPT, kept)
+    start = time.perf_counter()
+    session = trusted.KernelSession(types.SimpleNamespace(kc=client, km=manager), time.monotonic() + 60)
+    outcome = session.call("calls_back", (0,), {}, {})
+    session.close()
+    assert outcome.value == 0, outcome
+    return time.perf_counter() - start
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=2000)
+    parser.add_argument("--sessions", type=int, default=40, help="test cells' sessions each way")
     args = parser.parse_args(argv)
     sandbox.check_available()
     loop = asyncio.new_event_loop()
@@ -97,6 +125,10 @@ def main(argv=None):
         assert all(np.allclose(outcome.value[name], expected[name]) for name in expected), outcome
         loop.run_until_complete(stdin_round_trips(client, 10))
         stdin_seconds = loop.run_until_complete(stdin_round_trips(client, args.count))
+        sessions = {way: [] for way in SESSION_WAYS}
+        for _ in range(args.sessions):
+            for way in SESSION_WAYS:
+                sessions[way].append(session_seconds(loop, client, manager, way))
     finally:
         client.stop_channels()
         loop.run_until_complete(manager.shutdown_kernel(now=True))
@@ -109,6 +141,9 @@ def main(argv=None):
     print(f"  the socket takes {per['socket'] / per['stdin']:.2f}x the stdin channel's time")
     print(f"a training loop's stand-ins (4 per iteration, the network's arrays both ways, {iterations} iterations): "
           f"{training_seconds / (iterations * len(STAND_INS)) * 1000:.3f} ms per call")
+    print(f"a test cell's agent, started, called once and ended (median of {args.sessions}):")
+    for way, seconds in sessions.items():
+        print(f"  {way:28} {statistics.median(seconds) * 1000:6.1f} ms")
     return 0
 
 
