@@ -33,15 +33,15 @@ def _apply_pragmas(dbapi_connection, _record):
 def _create_engine(db_url, **options):
     """nbgrader.api.create_engine once engines() has been entered: a scratch database's shared engine, else
     nbgrader's own."""
+    url = str(db_url)
     with _lock:
-        if str(db_url) not in _scratch:
+        if url not in _scratch:
             return _nbgraders_create_engine(db_url, **options)
-        if _scratch[str(db_url)] is None:
-            engine = _nbgraders_create_engine(db_url, **options)
-            event.listen(engine, "connect", _apply_pragmas)
-            _scratch[str(db_url)] = engine
+        if _scratch[url] is None:
+            _scratch[url] = _nbgraders_create_engine(db_url, **options)
+            event.listen(_scratch[url], "connect", _apply_pragmas)
         # Gradebook.close() disposes of its engine's connections; the engine, and what it compiled, stay.
-        return _scratch[str(db_url)]
+        return _scratch[url]
 
 
 @contextlib.contextmanager

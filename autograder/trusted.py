@@ -49,12 +49,13 @@ CLOSE_SECONDS = 10
 
 
 def serve_code(address, kept=False):
-    """The code that runs the agent in the kernel, serving the grader's socket at address. The agent is compiled
-    once per kernel into a module of the kernel's own (AGENT_MODULE), never into the student's namespace, and
-    kept: compiling it takes 4-5 ms and sending its source with every test cell (a notebook has 7-12) made each
-    cell's start 10-14 ms longer (IPython tokenizes and parses a cell before it runs it). kept: the code that runs
-    the module this kernel already holds. The student's code can replace that module, and so break its own grading
-    only, as it could replace anything else the agent uses."""
+    """The code that runs the agent in the kernel, serving the grader's socket at address.
+
+    The kernel compiles the agent once, at its first test cell, into a module of its own (AGENT_MODULE), never
+    into the student's namespace, and keeps it: compiling takes 4-5 ms, and a cell holding the 20 kB source takes
+    IPython 10-14 ms more to tokenize and parse, in each of a notebook's 7-12 test cells. kept=True: one line that
+    runs the module the kernel already holds. The student's code can replace that module, and so break its own
+    grading only, as it could replace anything else the agent uses."""
     if kept:
         return f"__import__('sys').modules[{AGENT_MODULE!r}].serve({address!r})"
     install = (f"(lambda module: (module.__dict__.update(__file__={AGENT_FILE!r}), "
