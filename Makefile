@@ -13,6 +13,9 @@ EXCHANGE ?= .exchange
 # JupyterLab refuses to start as root unless told to (containers and CI run as root).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_ARGS ?=
+# Test modules run side by side, one process per logical core (pytest-xdist); each module stays in one process,
+# so its class-wide fixtures are built once. TEST_PROCESSES=0 runs the suite in this process (for a debugger).
+TEST_PROCESSES ?= logical
 # nbgrader runs tools such as alembic by name: the venv's bin/ comes first.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
@@ -42,7 +45,7 @@ grade-me: $(STAMP)
 	$(BIN)/python -m student.grade_me $(ASSIGNMENTS) --work "$(WORK)" --open $(GRADE_ME_ARGS)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadfile $(PYTEST_ARGS)
 
 # Regenerate release/ from source/ (nbgrader generate_assignment) and check it.
 release: $(STAMP)

@@ -27,6 +27,7 @@ TICK_SECONDS = 0.1
 # Tasks handed to the cluster ahead of the results, per worker: enough to keep every worker busy.
 IN_FLIGHT_PER_WORKER = 2
 ASK_EVERY_SECONDS = 1.0  # how often the number of workers is asked again (a cluster may grow or shrink)
+LOOPBACK_ANY_PORT = "127.0.0.1:0"
 
 
 @dataclass
@@ -73,9 +74,11 @@ def connect(scheduler=None, workers=1, allowed_failures=1, local_directory=None,
             client.close()
         return
     with dask.config.set(local_settings(allowed_failures)):
+        # No dashboard; the scheduler's HTTP server (health and metrics) on a free port of this machine only,
+        # not Dask's default 8787, which a second run or a Jupyter server's Dask dashboard may hold.
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                               memory_limit=0, silence_logs=logging.ERROR, local_directory=local_directory,
-                               plugins=tuple(plugins))
+                               scheduler_kwargs={"dashboard_address": LOOPBACK_ANY_PORT}, memory_limit=0,
+                               silence_logs=logging.ERROR, local_directory=local_directory, plugins=tuple(plugins))
         try:
             client = Client(cluster)
             try:

@@ -6,9 +6,9 @@ students submit: the instructor's solutions (full marks), the untouched release
 each of which states the score of every cell it must lose points on. `nbgrader
 autograde` grades them all, and the gradebook must hold exactly those scores.
 
-The same class is graded a second time with the test cells in the student's kernel
-(nbgrader's own way, as in JupyterLab's Validate): every cell must get the same points
-and the same table (the toolkit's result as data) both ways.
+The same class, but for its attacks and tricks, is graded a second time with the test
+cells in the student's kernel (nbgrader's own way, as in JupyterLab's Validate): every
+cell must get the same points and the same table (the toolkit's result as data) both ways.
 """
 import shutil
 import subprocess
@@ -24,6 +24,10 @@ from autograder import release, submissions
 from support import EXAMPLES_DIR, RELEASE_DIR, SOURCE_DIR, selected_assignments
 
 ASSIGNMENTS = selected_assignments()
+# Attacks work in the student's kernel (that is why test cells run in the trusted grader), and tricks that are
+# harmless to the trusted grader may not be in the kernel: the two ways are compared on the other fixtures, and
+# only those are graded in the kernel.
+NOT_COMPARED = submissions.TRICKS
 
 
 def fixtures(assignment):
@@ -62,7 +66,8 @@ def nbgrader(course_root, *args):
 
 
 def autograde_class(root, trusted_tests):
-    """A throwaway course holding every assignment and every fixture, autograded once."""
+    """A throwaway course holding every assignment and every fixture (in the student's kernel, those compared), autograded
+    once."""
     shutil.copytree(SOURCE_DIR, root / "source")
     (root / "nbgrader_config.py").write_text(textwrap.dedent(f"""\
         from autograder.course import nbgrader_config
@@ -75,7 +80,8 @@ def autograde_class(root, trusted_tests):
             release_notebook = nbformat.read(root / "release" / assignment / path.name, as_version=4)
             answers = {"solutions": submissions.solutions(nbformat.read(path, as_version=4)), "untouched": {}}
             answers.update({fixture.stem: submissions.read_fixture(fixture, answers["solutions"])
-                            for fixture in fixtures(assignment)})
+                            for fixture in fixtures(assignment)
+                            if trusted_tests or not fixture.stem.startswith(NOT_COMPARED)})
             for student, cells in answers.items():
                 notebook = submissions.fill_answers(release_notebook, cells)
                 submissions.write_submission(notebook, root, student, assignment, path.name)
@@ -127,9 +133,6 @@ def cell_results(root, assignment, student):
 
 
 CASES = [(assignment, student) for assignment in ASSIGNMENTS for student in students(assignment)]
-# Attacks work in the student's kernel (that is why test cells run in the trusted grader), and tricks that are
-# harmless to the trusted grader may not be in the kernel: the two ways are compared on the other fixtures.
-NOT_COMPARED = submissions.TRICKS
 
 
 def test_every_assignment_has_a_fixture_with_mistakes():

@@ -6,9 +6,11 @@ The run must finish, and its gradebook must equal, cell by cell, what a sequenti
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -116,3 +118,19 @@ def test_a_scheduler_that_does_not_answer_is_a_clear_error(monkeypatch):
     with pytest.raises(CommandError, match=r"no Dask scheduler answered at tcp://127.0.0.1:9 .*dask worker tcp://"):
         with dask_cluster.connect("tcp://127.0.0.1:9"):
             pass
+
+
+def test_the_cluster_on_this_machine_takes_no_fixed_port(tmp_path):
+    """A second grading run, or a Jupyter server's Dask dashboard, may hold Dask's default port 8787."""
+    with socket.socket() as held:
+        try:
+            held.bind(("127.0.0.1", 8787))
+            held.listen()
+        except OSError:
+            pass  # somebody else holds it: the same test
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with dask_cluster.connect(workers=1, local_directory=tmp_path) as client:
+                http_port = client.scheduler_info()["services"].get("dashboard")  # health and metrics only
+    assert http_port != 8787
+    assert not [warning for warning in caught if "8787" in str(warning.message)], [str(w.message) for w in caught]
