@@ -66,8 +66,8 @@ def nbgrader(course_root, *args):
 
 
 def autograde_class(root, trusted_tests):
-    """A throwaway course holding every assignment and every fixture (in the student's kernel, those compared), autograded
-    once."""
+    """A throwaway course holding every assignment and its fixtures (with the test cells in the student's kernel,
+    only those compared), autograded once."""
     shutil.copytree(SOURCE_DIR, root / "source")
     (root / "nbgrader_config.py").write_text(textwrap.dedent(f"""\
         from autograder.course import nbgrader_config
