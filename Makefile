@@ -1,6 +1,6 @@
 # Two commands do all the set-up on a fresh machine:
 #   make lab    the course in JupyterLab, from your own copy in work/ (filled or updated first)
-#   make test   the whole test suite
+#   make test   the whole test suite, after the system programs it needs (installed as root with apt-get, else named)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -19,7 +19,7 @@ TEST_PROCESSES ?= logical
 # nbgrader runs tools such as alembic by name: the venv's bin/ comes first.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: lab grade-me test release benchmarks lock clean
+.PHONY: lab grade-me test system-check release benchmarks lock clean
 
 # The stamp is rebuilt whenever the pinned requirements change, so a stale
 # .venv is refreshed rather than trusted.
@@ -44,8 +44,19 @@ GRADE_ME_ARGS ?=
 grade-me: $(STAMP)
 	$(BIN)/python -m student.grade_me $(ASSIGNMENTS) --work "$(WORK)" --open $(GRADE_ME_ARGS)
 
-test: $(STAMP)
+# First the system programs the suite needs (bubblewrap and util-linux's tools for the grading sandbox, Chromium
+# for the browser test): run as root where apt-get exists (CI, containers), tools/system_check.py installs what is
+# missing, saying what and why; otherwise it names each missing program and the commands that install it, and
+# stops. Only then the venv and pytest. Under `make test` the venv waits for the check (an order-only
+# prerequisite, so also under make -j): a machine that cannot pass the suite installs and runs nothing.
+test: system-check $(STAMP)
 	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadfile $(PYTEST_ARGS)
+
+# The check uses only Python's standard library: $(PYTHON) runs it before any venv exists.
+system-check:
+	@$(PYTHON) tools/system_check.py
+
+$(STAMP): | $(if $(filter test,$(MAKECMDGOALS)),system-check)
 
 # Regenerate release/ from source/ (nbgrader generate_assignment) and check it.
 release: $(STAMP)

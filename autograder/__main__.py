@@ -7,6 +7,8 @@
     report     reports/grades.csv and reports/report.html
     run        grade, feedback and report in one go
     demo       the whole pipeline on a synthetic class, in a throwaway course
+    publish    write or update the student edition (a git repository): lectures, released assignments, no answer
+    leaks      scan a folder meant for students for anything graded (solutions, references, hidden tests, answers)
 """
 import argparse
 import re
@@ -14,7 +16,8 @@ import sys
 from pathlib import Path
 
 from autograder import problems, release
-from autograder.course import REPO_ROOT, CommandError, Course, Limits, assignments, default_workers
+from autograder.course import REPO_ROOT, Course, Limits, assignments, default_workers
+from autograder.errors import CommandError
 
 SIZE = re.compile(r"^(?P<number>\d+(\.\d+)?)\s*(?P<unit>[kmgt]?)i?b?$", re.IGNORECASE)
 MAX_PROBLEMS_SHOWN = 20
@@ -144,6 +147,27 @@ def run_demo(args):
               show_progress=not args.quiet, scheduler=args.scheduler)
 
 
+def run_publish(args):
+    from autograder import publish
+
+    commit, report = publish.publish(args.dir, workers=args.workers)
+    print(report.summary())
+    size = sum(path.stat().st_size for path in args.dir.rglob("*") if path.is_file() and ".git" not in path.parts)
+    print(f"the student edition: {args.dir} ({size / 2**20:.1f} MB" + (f", commit {commit})" if commit else ")"))
+
+
+def run_leaks(args):
+    from autograder import leaks
+
+    if not args.dir.is_dir():
+        raise CommandError(f"{args.dir} is not a folder: give the folder meant for students (e.g. release/)")
+    report = leaks.scan(args.dir)
+    leaks.print_report(report)
+    if report.hits:
+        raise CommandError(f"{len(report.hits)} graded items found in {args.dir}: nothing in it may reach students "
+                           "until each is gone (see the list above)")
+
+
 def add_command(commands, name, run, help, assignments_from="source/", students=False, force=None):
     parser = commands.add_parser(name, help=help, description=help)
     parser.add_argument("assignments", nargs="*", help=f"assignment ids (default: all of {assignments_from})")
@@ -240,7 +264,32 @@ def parser_of_commands():
     demo_parser.add_argument("--dir", type=Path, help="an empty folder for the course (default: a new temporary one)")
     add_worker_options(demo_parser, scheduler=True)
     add_limit_options(demo_parser)
+
+    publish_parser = commands.add_parser(
+        "publish", help="write or update the student edition in DIR, a git repository of its own",
+        description=publish_description())
+    publish_parser.add_argument("dir", type=Path, help="a new or empty folder, or an edition published there before")
+    publish_parser.add_argument("--workers", type=int, default=default_workers(),
+                                help="notebooks recorded at once (default: one per core, here %(default)s)")
+    publish_parser.set_defaults(run=run_publish)
+
+    leaks_parser = commands.add_parser("leaks", help="scan a folder meant for students for anything graded",
+                                       description=leaks_description())
+    leaks_parser.add_argument("dir", type=Path, help="the folder to scan (and its git history, if it has one)")
+    leaks_parser.set_defaults(run=run_leaks)
     return parser
+
+
+def publish_description():
+    from autograder import publish
+
+    return publish.__doc__.split("\n\n")[1]
+
+
+def leaks_description():
+    from autograder import leaks
+
+    return leaks.__doc__.split("\n\n")[0]
 
 
 def main(argv=None):

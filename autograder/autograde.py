@@ -23,7 +23,7 @@ from nbgrader.converters.base import NbGraderException
 from nbgrader.coursedir import CourseDirectory
 
 import helpers
-from autograder import deadline, grading_process, intake, preprocessors, problems, reach, sandbox, scratch_gradebook
+from autograder import deadline, intake, preprocessors, problems, reach, sandbox, scratch_gradebook
 from autograder.course import COURSE_ID, Course, Limits
 
 
@@ -109,28 +109,8 @@ def write_folder(files, folder):
         path.write_bytes(data)
 
 
-def grade_handin(shared, run_id, label, task):
-    """Grade one hand-in in a scratch course of its own, on a Dask worker; plain data in and out.
-
-    shared: {"template": a gradebook's bytes, zlib-compressed, "notebooks": {assignment: {notebook: {cell: source}}},
-             "known": {assignment: {notebook: cells}}, "limits": Limits as a dict, "trusted_tests": bool,
-             "code_version": str};
-    task: {"assignment", "student", "extension_seconds", "files": {path: bytes}}.
-    Returns {"timestamp", "notebooks", "problems", "autograded": {path: bytes} or None, "seconds", "timed_out"}.
-    """
-    from autograder import cluster
-
-    cluster.say_started(run_id, label)
-    if shared["code_version"] != code_version():
-        raise RuntimeError("this worker has other grading code than the instructor's machine: install the same "
-                           "version of the course (same commit) on every Dask worker")
-    if shared["limits"]["sandboxed"]:
-        sandbox.check_available()  # a worker without the sandbox fails the task (flagged), never the student
-    return grading_process.grade(shared, task)  # in a process of its own: see grading_process.py
-
-
 def grade_here(shared, task):
-    """grade_handin's work, in this process: grade the hand-in in a scratch course of its own."""
+    """autograder.task.grade_handin's work, in this process: grade the hand-in in a scratch course of its own."""
     with tempfile.TemporaryDirectory(prefix="autograder-") as scratch:
         database = Path(scratch) / "gradebook.db"
         with scratch_gradebook.engines(database) as db_url:

@@ -63,7 +63,7 @@ def connect(scheduler=None, workers=1, allowed_failures=1, local_directory=None,
         try:
             client = Client(scheduler, timeout=CONNECT_TIMEOUT)
         except OSError as error:
-            from autograder.course import CommandError
+            from autograder.errors import CommandError
 
             raise CommandError(f"no Dask scheduler answered at {scheduler} ({error}): start one with "
                                f"`dask scheduler` and workers with `dask worker {scheduler}`, or leave out "

@@ -21,10 +21,6 @@ MAX_OUTPUT_LINES = 1000
 NOTEBOOK_TIMEOUT_SECONDS = 1800
 
 
-class CommandError(RuntimeError):
-    """Something the instructor can put right: the command line prints it without a traceback."""
-
-
 def assignments(source_dir=SOURCE_DIR):
     """The assignment ids in source/, in course order (their names start with a number)."""
     return sorted(path.name for path in Path(source_dir).iterdir() if path.is_dir() and not path.name.startswith("."))

@@ -19,7 +19,8 @@ import nbformat
 from nbgrader.api import Gradebook
 
 from autograder import release, submissions
-from autograder.course import COURSE_ID, REPO_ROOT, SOURCE_DIR, CommandError, Course
+from autograder.course import COURSE_ID, REPO_ROOT, SOURCE_DIR, Course
+from autograder.errors import CommandError
 
 EXAMPLES_DIR = REPO_ROOT / "examples" / "submissions"
 DEFAULT_STUDENTS = 30

@@ -24,8 +24,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import SAWarning
 
 from autograder import cluster, intake, order, release, sandbox
-from autograder.autograde import Job, code_version, grade_handin, read_folder, write_folder
-from autograder.course import COURSE_ID, CommandError
+from autograder.autograde import Job, code_version, read_folder, write_folder
+from autograder.task import grade_handin
+from autograder.course import COURSE_ID
+from autograder.errors import CommandError
 from autograder.journal import Journal, fingerprint, journal_path
 from autograder.progress import Progress
 

@@ -28,7 +28,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
 from traitlets import Bool, Integer
 
 from autograder import deadline
-from autograder.course import CommandError
+from autograder.errors import CommandError
 
 KERNEL_DIED = "KernelDied"
 # A kernel that dies or hangs before any cell ran is the machine's fault (a loaded machine, a slow disk),

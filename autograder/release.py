@@ -11,7 +11,8 @@ from pathlib import Path
 from nbgrader.apps import NbGraderAPI
 from nbgrader.validator import Validator
 
-from autograder.course import RELEASE_DIR, SOURCE_DIR, CommandError, nbgrader_config
+from autograder.course import RELEASE_DIR, SOURCE_DIR, nbgrader_config
+from autograder.errors import CommandError
 
 
 class ReleaseError(CommandError):

@@ -40,7 +40,7 @@ from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Bool, Integer, List, Type, Unicode
 
-from autograder.course import CommandError
+from autograder.errors import CommandError
 
 # Sandboxed kernels run as SANDBOX_UID_BASE + the grading process's pid when the grader is
 # root: a uid no account has, different for every kernel running at the same time, so that

@@ -6,7 +6,7 @@ course's `helpers` (reference, hidden test inputs, comparisons, clock, code chec
 test cell reaches the student's work only through names it does not define itself:
 
 * a function of the student's becomes a `RemoteFunction`: calling it sends the arguments
-  to the kernel as plain data (helpers/agent.py) and reads the result back, strictly;
+  to the kernel as plain data (autograder/agent.py) and reads the result back, strictly;
   the course's versions of the other graded functions stand in for the student's during
   the call, answering from here;
 * a module the student imported (`np`, `datasets`) is imported here, if it is one of
@@ -34,7 +34,8 @@ from pathlib import Path
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.notebooknode import NotebookNode
 
-from helpers import agent, grading, place
+from autograder import agent
+from helpers import grading, place
 
 AGENT_SOURCE = Path(agent.__file__).read_text()
 AGENT_MODULE, AGENT_FILE = "course_agent", "<course-agent>"  # the agent's module in the kernel, and its file name
@@ -375,6 +376,8 @@ def _outcome(reply, tail, name):
     if kind == "result":
         try:
             outcome.value = agent.from_data(reply.get("value"), tail)
+            if isinstance(outcome.value, agent.Unsupported):  # the toolkit reads plain data only: it says what came
+                outcome.unsupported = outcome.value.type_name
         except agent.WireError as error:
             outcome.error = f"a result that could not be read ({error})"
     elif kind == "not_implemented":

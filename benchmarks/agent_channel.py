@@ -30,7 +30,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from autograder import sandbox, trusted  # noqa: E402
-from helpers import datasets, shallow  # noqa: E402
+from helpers import datasets  # noqa: E402
+from helpers.reference import shallow
 
 CALLBACKS = """
 def calls_back(count):

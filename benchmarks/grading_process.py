@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from autograder import autograde, cluster, demo, grade, grading_process  # noqa: E402
-from helpers.shallow import SPEED_EXAMPLES  # noqa: E402
+from helpers.reference.shallow import SPEED_EXAMPLES  # noqa: E402
 
 
 def captured_tasks(course):
@@ -58,8 +58,10 @@ def in_the_grading_process(shared, task):
 
 LOOP_SOURCE = """
 import statistics, time
-from helpers import datasets, shallow
-X, Y = datasets.noisy_xor(m=shallow.SPEED_EXAMPLES, noise=0.25, seed=6)
+from helpers import datasets
+from helpers.reference import shallow
+from helpers.specs import vectorization as vectorization_spec
+X, Y = datasets.noisy_xor(m=vectorization_spec.SPEED_EXAMPLES, noise=0.25, seed=6)
 params = shallow.initialize_parameters(2, 4, 1, seed=6, scale=1.0)
 times = []
 for _ in range(7):

@@ -25,7 +25,9 @@ from pathlib import Path
 import nbformat
 import numpy as np
 
-from helpers import codecheck, datasets, shallow
+from helpers import codecheck, datasets
+from helpers.reference import shallow
+from helpers.specs import vectorization as vectorization_spec
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 HOMEWORK = REPO_ROOT / "source" / "05_vectorization" / "05_vectorization.ipynb"
@@ -55,17 +57,17 @@ def main():
     homework = codecheck.speedup(homework_loop_version(), shallow.train_step, args)
     print(f"one training step, {NUM_EXAMPLES} examples, {NUM_HIDDENS} hidden units")
     print(f"{'loop version':45} {'speed-up':>9} {'needed':>7}")
-    print(f"{'helpers.shallow.train_step_loop':45} {reference:9.0f} {TARGET:7.0f}")
+    print(f"{'helpers.reference.shallow.train_step_loop':45} {reference:9.0f} {TARGET:7.0f}")
     print(f"{'train_step_loop of the homework (05)':45} {homework:9.0f} {HOMEWORK_THRESHOLD:7.0f}")
     failed = False
     if reference < TARGET:
         print(f"the reference is only {reference:.0f} times faster than the loop version; {TARGET:.0f} is the target")
         failed = True
-    stage1 = shallow.STAGE1_SPEED
+    stage1 = vectorization_spec.STAGE1_SPEED
     for test, inputs, hiddens, examples, share in (
-            ("part (c)", 2, NUM_HIDDENS, shallow.SPEED_EXAMPLES, shallow.LOOP_EXAMPLES),
+            ("part (c)", 2, NUM_HIDDENS, vectorization_spec.SPEED_EXAMPLES, vectorization_spec.LOOP_EXAMPLES),
             ("stage 1", stage1["inputs"], stage1["hiddens"], stage1["examples"], stage1["loop_examples"])):
-        scaling = codecheck.speedup(shallow.train_step_per_unit, shallow.loop_version_on_a_share(share),
+        scaling = codecheck.speedup(shallow.train_step_per_unit, vectorization_spec.loop_version_on_a_share(share),
                                     problem(inputs, hiddens, examples), repeats=SCALING_REPEATS)
         print(f"{test}: the loop version on {examples} examples takes {scaling:.2f} times its time on {share} "
               f"(the speed test multiplies by {examples / share:g})")

@@ -11,7 +11,7 @@ In the student's kernel (JupyterLab, Validate) the place is `InKernel`: the func
 called right there, with the stand-ins swapped into its globals for the call. During
 autograding the grader installs its own place (autograder/trusted.py): the function runs
 in the sandboxed kernel, its arguments and results cross as plain data
-(helpers/agent.py), and the stand-ins call back to the trusted side.
+(autograder/agent.py), and the stand-ins call back to the trusted side.
 """
 import contextlib
 import io
@@ -29,6 +29,7 @@ class Outcome:
     raised: str = ""             # the name of the exception's class ('ValueError'), for the report
     not_implemented: bool = False
     lost: str = ""               # the call could not be made or read back, for a reason outside the answer
+    unsupported: str = ""        # the value that came back is not data: what it is ('a generator'), from the grader
     stdout: str = ""
     stderr: str = ""
     warnings: list = field(default_factory=list)

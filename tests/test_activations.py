@@ -1,8 +1,8 @@
-"""helpers.activations: every derivative against central differences, and a sigmoid that never overflows."""
+"""helpers.reference.activations: every derivative against central differences, and a sigmoid that never overflows."""
 import numpy as np
 import pytest
 
-from helpers import activations
+from helpers.reference import activations
 from helpers.gradcheck import numerical_gradient, relative_error
 
 pytestmark = pytest.mark.filterwarnings("error")

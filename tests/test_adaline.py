@@ -1,13 +1,13 @@
-"""helpers.adaline: the sum-of-squares gradient against central differences, and the lecture's iris runs."""
+"""helpers.reference.adaline: the sum-of-squares gradient against central differences, and the lecture's iris runs."""
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import helpers
-from helpers import adaline
+from helpers.reference import adaline
 from helpers.gradcheck import numerical_gradient, relative_error
-from helpers.preprocessing import standardize
+from helpers.reference.preprocessing import standardize
 
 pytestmark = pytest.mark.filterwarnings("error")
 

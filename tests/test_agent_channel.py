@@ -1,4 +1,4 @@
-"""The grader's socket to its agent in the student's kernel (autograder/trusted.py, helpers/agent.py), attacked.
+"""The grader's socket to its agent in the student's kernel (autograder/trusted.py, autograder/agent.py), attacked.
 
 The student's code runs in the same process as the agent, so it can find the socket and
 write to it. Whatever it sends, the grader must stay in charge: a frame claiming to be huge

@@ -1,4 +1,4 @@
-"""helpers.agent's codec: plain data crosses exactly, anything else as its type's name, malformed input is refused.
+"""autograder.agent's codec: plain data crosses exactly, anything else as its type's name, malformed input is refused.
 
 The kernel on the other side of the wire may be hostile, so decoding must raise WireError (and
 nothing else) for every message that to_data could not have made.
@@ -9,8 +9,8 @@ import math
 import numpy as np
 import pytest
 
-from helpers import agent
-from helpers.agent import Unsupported, WireError
+from autograder import agent
+from autograder.agent import Unsupported, WireError
 
 
 def as_data(value):

@@ -20,7 +20,8 @@ import numpy as np
 import pytest
 
 from autograder import submissions
-from helpers import assignments, grading
+from helpers import grading
+from helpers.specs import perceptron as perceptron_spec
 from support import EXAMPLES_DIR, REPO_ROOT
 from test_lab import TOKEN, free_port
 
@@ -266,7 +267,7 @@ def expected_check(graded, answer_source):
     """The grading toolkit's own verdict on an answer, computed here: (table as data, ChecksFailed or None)."""
     namespace = {"np": np}
     exec(answer_source, namespace)
-    check = grading.Check.of(assignments.PERCEPTRON, graded)
+    check = grading.Check.of(perceptron_spec.GRADED, graded)
     check.cases(namespace[graded])
     try:
         check.done()

@@ -18,7 +18,7 @@ from distributed import Client
 
 from autograder import cluster as dask_cluster
 from autograder import demo, grade
-from autograder.course import CommandError
+from autograder.errors import CommandError
 from autograder.journal import Journal, journal_path
 from support import selected_assignments
 

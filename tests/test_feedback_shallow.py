@@ -7,7 +7,10 @@ import nbformat
 import numpy as np
 import pytest
 
-from helpers import grading, mistakes, shallow
+from helpers.answers import shallow_network as shallow_answers
+from helpers import grading
+from helpers.reference import shallow
+from helpers.specs import shallow_network as shallow_spec
 from support import SOURCE_DIR
 
 SHALLOW = SOURCE_DIR / "04_shallow_network" / "04_shallow_network.ipynb"
@@ -140,7 +143,7 @@ def test_w2_instead_of_its_transpose_is_named_where_the_product_exists():
               "W2": rng.normal(size=(3, 3)), "b2": rng.normal(size=(3, 1))}
     _, cache = shallow.forward(X, params)
     grads = backward_with("W2")(params, cache, X, Y)
-    variants = mistakes.shallow_backward(params, cache, X, Y)
+    variants = shallow_answers.shallow_backward(params, cache, X, Y)
     check = grading.Check("backward")
     for name, expected in shallow.backward(params, cache, X, Y).items():
         check.compare(name, grads[name], expected, m=7, mistakes={d: value[name] for d, value in variants.items()})
@@ -411,7 +414,7 @@ def test_the_homework_s_loop_version_loops_over_units_and_inputs_and_agrees_with
     for grade_id in ("imports", "loop_version"):
         exec(HOMEWORK_CELLS[grade_id], namespace)  # noqa: S102 (the course's own cells)
     assert all(loop in HOMEWORK_CELLS["loop_version"] for loop in ("for h in range(n_h):", "for j in range(n_x):"))
-    X, Y, params, _ = shallow.random_problem(np.random.default_rng(seed))
+    X, Y, params, _ = shallow_spec.random_problem(np.random.default_rng(seed))
     new_params, step_cost, grads = namespace["train_step_loop"](X, Y, params, 0.7)
     expected_params, expected_cost, expected_grads = shallow.train_step(X, Y, params, 0.7)
     assert step_cost == pytest.approx(expected_cost, rel=1e-12)

@@ -6,7 +6,10 @@ import warnings
 import numpy as np
 import pytest
 
-from helpers import grading, mistakes, perceptron, shallow
+from helpers.answers import perceptron as perceptron_answers
+from helpers.answers import shallow_network as shallow_answers
+from helpers import grading
+from helpers.reference import perceptron, shallow
 from helpers.grading import Check
 
 
@@ -375,18 +378,18 @@ def test_calling_the_reference_module_is_rejected():
 
 def test_importing_the_reference_inside_the_function_is_rejected():
     def predict(X, w, b):
-        from helpers.perceptron import predict as course_predict
+        from helpers.reference.perceptron import predict as course_predict
         return course_predict(X, w, b)
 
     check = Check("predict")
     check.function(predict, perceptron.predict, (np.ones((2, 3)), np.ones((2, 1)), 0.0), outputs=("Y_hat",))
-    assert "helpers.perceptron" in failing_report(check)[0]
+    assert "helpers.reference.perceptron" in failing_report(check)[0]
 
 
 def test_handing_in_the_reference_function_itself_is_rejected():
     check = Check("predict")
     check.function(perceptron.predict, perceptron.predict, (np.ones((2, 3)), np.ones((2, 1)), 0.0), outputs=("Y_hat",))
-    assert "helpers.perceptron.predict itself" in failing_report(check)[0]
+    assert "helpers.reference.perceptron.predict itself" in failing_report(check)[0]
 
 
 def test_using_swaps_in_the_reference_for_the_call_only():
@@ -416,7 +419,7 @@ def network(rng):
 def backward_table(student_grads, network):
     X, Y, params, cache, grads = network
     check = Check("backward")
-    known = mistakes.shallow_backward(params, cache, X, Y)
+    known = shallow_answers.shallow_backward(params, cache, X, Y)
     for name in ("dW1", "db1", "dW2", "db2"):
         by_output = {message: wrong[name] for message, wrong in known.items() if name in wrong}
         check.compare(name, student_grads[name], grads[name], mistakes=by_output, m=X.shape[1])
@@ -484,7 +487,7 @@ def test_perceptron_predict_mistakes_are_named(make_mistake, phrase):
     w, b = np.array([[1.0], [-2.0]]), 0.5
     check = Check("predict")
     check.function(make_mistake, perceptron.predict, (X, w, b), outputs=("Y_hat",),
-                   mistakes=mistakes.perceptron_predict(X, w, b))
+                   mistakes=perceptron_answers.perceptron_predict(X, w, b))
     assert phrase in failing_report(check)[0]
 
 

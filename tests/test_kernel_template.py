@@ -38,7 +38,7 @@ print(json.dumps({"uid": os.getuid(), "gid": os.getgid(), "groups": os.getgroups
                   "cap_bnd": status["CapBnd"].strip(), "no_new_privs": status["NoNewPrivs"].strip(),
                   "fds": fds, "has_tty": has_tty, "pids": pids, "sid_is_self": os.getsid(0) == os.getpid(),
                   "hostname": os.uname().nodename, "limits": open("/proc/self/limits").read(),
-                  "reference": "helpers.perceptron" in sys.modules,
+                  "reference": "helpers.reference.perceptron" in sys.modules,
                   "random": __import__("numpy").random.random()}))
 """
 

@@ -1,8 +1,9 @@
-"""helpers.logistic: gradients against central differences, loop = vectorized, a stable cost, training."""
+"""helpers.reference.logistic: gradients against central differences, loop = vectorized, a stable cost, training."""
 import numpy as np
 import pytest
 
-from helpers import datasets, logistic
+from helpers import datasets
+from helpers.reference import logistic
 from helpers.gradcheck import numerical_gradient, relative_error
 
 pytestmark = pytest.mark.filterwarnings("error")

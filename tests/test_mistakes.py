@@ -1,8 +1,14 @@
-"""helpers.mistakes: every catalogued mistake is wrong, and it is the value a student's bug really produces."""
+"""The catalogues of mistakes (helpers/answers): every catalogued mistake is wrong, and it is the value a student's
+bug really produces."""
 import numpy as np
 import pytest
 
-from helpers import adaline, logistic, mistakes, shallow
+from helpers.answers import adaline as adaline_answers
+from helpers.answers import logistic_regression as logistic_answers
+from helpers.answers import shallow_network as shallow_answers
+from helpers.answers import vectorization as vectorization_answers
+from helpers.reference import adaline, logistic, shallow
+from helpers.answers import catalogue as mistake_catalogue
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -52,7 +58,7 @@ def neuron_problem(seed, labels):
 def test_every_shallow_mistake_differs_from_the_reference(seed):
     params, cache, X, Y = shallow_problem(seed)
     right = shallow.backward(params, cache, X, Y)
-    variants = mistakes.shallow_backward(params, cache, X, Y)
+    variants = shallow_answers.shallow_backward(params, cache, X, Y)
     assert len(variants) >= 9
     for diagnosis, grads in variants.items():
         assert set(grads) == set(right), diagnosis
@@ -63,7 +69,7 @@ def test_every_shallow_mistake_differs_from_the_reference(seed):
 def test_every_logistic_mistake_differs_from_the_reference(seed):
     X, Y, w, b = neuron_problem(seed, [0, 1])
     right = logistic.gradients(X, Y, w, b)
-    variants = mistakes.logistic_gradients(X, Y, w, b)
+    variants = logistic_answers.logistic_gradients(X, Y, w, b)
     assert len(variants) >= 5
     for diagnosis, (dw, db) in variants.items():
         assert differs(dw, right[0]) or differs(db, right[1]), diagnosis
@@ -73,7 +79,7 @@ def test_every_logistic_mistake_differs_from_the_reference(seed):
 def test_every_adaline_mistake_differs_from_the_reference(seed):
     X, Y, w, b = neuron_problem(seed, [-1, 1])
     right = adaline.gradients(X, Y, w, b)
-    variants = mistakes.adaline_gradients(X, Y, w, b)
+    variants = adaline_answers.adaline_gradients(X, Y, w, b)
     assert len(variants) == 5
     for diagnosis, (dw, db) in variants.items():
         assert differs(dw, right[0]) or differs(db, right[1]), diagnosis
@@ -88,7 +94,7 @@ def test_mistakes_that_coincide_with_the_right_answer_are_dropped():
               "W2": rng.standard_normal((1, 1)), "b2": np.zeros((1, 1))}
     _, cache = shallow.forward(X, params)
     right = shallow.backward(params, cache, X, Y)
-    variants = mistakes.shallow_backward(params, cache, X, Y)
+    variants = shallow_answers.shallow_backward(params, cache, X, Y)
     assert not any("m times" in diagnosis for diagnosis in variants)
     assert not any(diagnosis.startswith("dW1 is transposed") for diagnosis in variants)
     for diagnosis, grads in variants.items():
@@ -97,14 +103,14 @@ def test_mistakes_that_coincide_with_the_right_answer_are_dropped():
 
 def test_w2_instead_of_its_transpose_is_offered_only_when_it_can_be_formed():
     params, cache, X, Y = shallow_problem(1)
-    assert not any("W2.T belongs" in diagnosis for diagnosis in mistakes.shallow_backward(params, cache, X, Y))
+    assert not any("W2.T belongs" in diagnosis for diagnosis in shallow_answers.shallow_backward(params, cache, X, Y))
     # Three outputs and three hidden units: W2 is square, so W2 @ dZ2 is a valid product.
     rng = np.random.default_rng(2)
     X, Y = rng.standard_normal((2, 6)), rng.integers(0, 2, size=(3, 6))
     params = {"W1": rng.standard_normal((3, 2)), "b1": rng.standard_normal((3, 1)),
               "W2": rng.standard_normal((3, 3)), "b2": rng.standard_normal((3, 1))}
     _, cache = shallow.forward(X, params)
-    variants = mistakes.shallow_backward(params, cache, X, Y)
+    variants = shallow_answers.shallow_backward(params, cache, X, Y)
     matching = [diagnosis for diagnosis in variants if "W2.T belongs" in diagnosis]
     assert len(matching) == 1
     dZ1 = (params["W2"] @ (cache["A2"] - Y)) * (1 - cache["A1"] ** 2)
@@ -156,7 +162,7 @@ def test_shallow_catalogue_recognises_a_real_bug(bug, seed):
     params, cache, X, Y = shallow_problem(seed)
     student = buggy_shallow_backward(params, cache, X, Y, bug)
     right = shallow.backward(params, cache, X, Y)
-    named = diagnoses_by_output(mistakes.shallow_backward(params, cache, X, Y), student, right, tuple(right))
+    named = diagnoses_by_output(shallow_answers.shallow_backward(params, cache, X, Y), student, right, tuple(right))
     assert named
     for output, matches in named.items():
         assert len(matches) == 1, (output, matches)
@@ -169,7 +175,7 @@ def test_a_missing_one_over_m_names_only_the_gradients_that_lack_it(seed):
     m = X.shape[1]
     right = shallow.backward(params, cache, X, Y)
     student = {**right, "dW1": m * right["dW1"], "db1": m * right["db1"]}   # the 1/m forgotten in layer 1 only
-    named = diagnoses_by_output(mistakes.shallow_backward(params, cache, X, Y), student, right, tuple(right))
+    named = diagnoses_by_output(shallow_answers.shallow_backward(params, cache, X, Y), student, right, tuple(right))
     assert set(named) == {"dW1", "db1"}
     for output, matches in named.items():
         assert len(matches) == 1, matches
@@ -197,7 +203,7 @@ LOGISTIC_BUGS = {"no_mean": "missing", "mean_twice": "twice", "sign": "sign", "d
 def test_logistic_catalogue_recognises_a_real_bug(bug, seed):
     X, Y, w, b = neuron_problem(seed, [0, 1])
     student = buggy_logistic_gradients(X, Y, w, b, bug)
-    named = diagnoses_by_output(mistakes.logistic_gradients(X, Y, w, b), student, logistic.gradients(X, Y, w, b),
+    named = diagnoses_by_output(logistic_answers.logistic_gradients(X, Y, w, b), student, logistic.gradients(X, Y, w, b),
                                 ("dw", "db"))
     assert named
     for output, matches in named.items():
@@ -209,7 +215,7 @@ def test_logistic_catalogue_recognises_a_real_bug(bug, seed):
 def test_logistic_missing_one_over_m_in_db_alone_names_db_alone(seed):
     X, Y, w, b = neuron_problem(seed, [0, 1])
     dw, db = logistic.gradients(X, Y, w, b)
-    named = diagnoses_by_output(mistakes.logistic_gradients(X, Y, w, b), (dw, X.shape[1] * db), (dw, db),
+    named = diagnoses_by_output(logistic_answers.logistic_gradients(X, Y, w, b), (dw, X.shape[1] * db), (dw, db),
                                 ("dw", "db"))
     assert list(named) == ["db"] and len(named["db"]) == 1
     assert "missing from db" in named["db"][0] and "dw" not in named["db"][0]
@@ -231,7 +237,7 @@ ADALINE_BUGS = {"sign": "sign", "dw_T": "transposed", "mean": "not their mean"}
 def test_adaline_catalogue_recognises_a_real_bug(bug, seed):
     X, Y, w, b = neuron_problem(seed, [-1, 1])
     student = buggy_adaline_gradients(X, Y, w, b, bug)
-    matches = [diagnosis for diagnosis, (dw, db) in mistakes.adaline_gradients(X, Y, w, b).items()
+    matches = [diagnosis for diagnosis, (dw, db) in adaline_answers.adaline_gradients(X, Y, w, b).items()
                if same(student[0], dw) and same(student[1], db)]
     assert len(matches) == 1, matches
     assert ADALINE_BUGS[bug] in matches[0]
@@ -240,9 +246,9 @@ def test_adaline_catalogue_recognises_a_real_bug(bug, seed):
 def test_diagnoses_tell_the_student_what_to_do():
     params, cache, X, Y = shallow_problem(0)
     X1, Y1, w, b = neuron_problem(0, [0, 1])
-    catalogues = [mistakes.shallow_backward(params, cache, X, Y),
-                  mistakes.logistic_gradients(X1, Y1, w, b),
-                  mistakes.adaline_gradients(X1, 2 * Y1 - 1, w, b)]
+    catalogues = [shallow_answers.shallow_backward(params, cache, X, Y),
+                  logistic_answers.logistic_gradients(X1, Y1, w, b),
+                  adaline_answers.adaline_gradients(X1, 2 * Y1 - 1, w, b)]
     for catalogue in catalogues:
         for diagnosis in catalogue:
             # "what is wrong: what to do." in one sentence, as the grader prints it.
@@ -286,7 +292,7 @@ def buggy_loop_gradients_last_example_only(X, Y, w, b):
 def test_logistic_catalogue_recognises_a_loop_that_does_not_accumulate(seed):
     X, Y, w, b = neuron_problem(seed, [0, 1])
     student = buggy_loop_gradients_last_example_only(X, Y, w, b)
-    assert_named(mistakes.logistic_gradients(X, Y, w, b), student, "only the last example")
+    assert_named(logistic_answers.logistic_gradients(X, Y, w, b), student, "only the last example")
 
 
 def buggy_adaline_step_errors(X, Y, w, b):
@@ -299,7 +305,7 @@ def test_adaline_catalogue_recognises_errors_of_the_predicted_labels(seed):
     X, Y, w, b = neuron_problem(seed, [-1, 1])
     w = 0.1 * w  # small weights leave some examples on the wrong side, so Y - Z and Y - Y_hat differ
     student = buggy_adaline_step_errors(X, Y, w, b)
-    assert_named(mistakes.adaline_gradients(X, Y, w, b), student, "unit step")
+    assert_named(adaline_answers.adaline_gradients(X, Y, w, b), student, "unit step")
 
 
 def buggy_adaline_cost(X, Y, w, b, bug):
@@ -320,7 +326,7 @@ ADALINE_COST_BUGS = {"no_half": "twice too large", "mean": "not their mean", "sq
 @pytest.mark.parametrize("bug", ADALINE_COST_BUGS)
 def test_adaline_cost_catalogue_recognises_a_real_bug(bug, seed):
     X, Y, w, b = neuron_problem(seed, [-1, 1])
-    assert_named(mistakes.adaline_cost(X, Y, w, b), buggy_adaline_cost(X, Y, w, b, bug), ADALINE_COST_BUGS[bug])
+    assert_named(adaline_answers.adaline_cost(X, Y, w, b), buggy_adaline_cost(X, Y, w, b, bug), ADALINE_COST_BUGS[bug])
 
 
 def buggy_batch_step(X, Y, w, b, eta, bug):
@@ -338,7 +344,7 @@ def buggy_batch_step(X, Y, w, b, eta, bug):
                                          ("no_eta", "learning rate is missing")])
 def test_adaline_batch_step_catalogue_recognises_a_real_bug(bug, phrase, seed):
     X, Y, w, b = neuron_problem(seed, [-1, 1])
-    assert_named(mistakes.adaline_batch_step(X, Y, w, b, 0.05), buggy_batch_step(X, Y, w, b, 0.05, bug), phrase)
+    assert_named(adaline_answers.adaline_batch_step(X, Y, w, b, 0.05), buggy_batch_step(X, Y, w, b, 0.05, bug), phrase)
 
 
 def buggy_fit_batch(X, Y, eta, num_epochs, bug):
@@ -357,7 +363,7 @@ def buggy_fit_batch(X, Y, eta, num_epochs, bug):
 @pytest.mark.parametrize("bug, phrase", [("after", "after each update"), ("mean", "divided by m")])
 def test_adaline_fit_batch_catalogue_recognises_a_real_bug(bug, phrase, seed):
     X, Y, _, _ = neuron_problem(seed, [-1, 1])
-    assert_named(mistakes.adaline_fit_batch(X, Y, 0.01, 4), buggy_fit_batch(X, Y, 0.01, 4, bug), phrase)
+    assert_named(adaline_answers.adaline_fit_batch(X, Y, 0.01, 4), buggy_fit_batch(X, Y, 0.01, 4, bug), phrase)
 
 
 def buggy_standardize(X, bug):
@@ -374,7 +380,7 @@ def buggy_standardize(X, bug):
 @pytest.mark.parametrize("bug, phrase", [("axis0", "axis=0"), ("overall", "whole of X"), ("variance", "variance")])
 def test_standardize_catalogue_recognises_a_real_bug(bug, phrase, seed):
     X, _, _, _ = neuron_problem(seed, [-1, 1])
-    assert_named(mistakes.standardize(X), buggy_standardize(X, bug), phrase)
+    assert_named(adaline_answers.standardize(X), buggy_standardize(X, bug), phrase)
 
 
 def buggy_sgd_epoch(X, Y, w, b, eta, rng, bug):
@@ -403,7 +409,7 @@ def test_sgd_epoch_catalogue_recognises_a_real_bug(bug, seed):
     X, Y, w, b = neuron_problem(seed, [-1, 1])
     X = np.hstack([X, X[:, :1] + 1.0])  # m >= 3, so that a shuffled order differs from column order
     Y = np.hstack([Y, Y[:, :1]])
-    catalogue = mistakes.adaline_sgd_epoch(X, Y, w, b, 0.05, np.random.default_rng(seed))
+    catalogue = adaline_answers.adaline_sgd_epoch(X, Y, w, b, 0.05, np.random.default_rng(seed))
     student = buggy_sgd_epoch(X, Y, w, b, 0.05, np.random.default_rng(seed), bug)
     if bug == "in_order" and np.array_equal(np.random.default_rng(seed).permutation(X.shape[1]), np.arange(X.shape[1])):
         pytest.skip("this seed's permutation happens to be the identity")
@@ -413,13 +419,13 @@ def test_sgd_epoch_catalogue_recognises_a_real_bug(bug, seed):
 def test_sgd_epoch_catalogue_leaves_the_callers_generator_alone():
     X, Y, w, b = neuron_problem(0, [-1, 1])
     rng = np.random.default_rng(3)
-    mistakes.adaline_sgd_epoch(X, Y, w, b, 0.05, rng)
+    adaline_answers.adaline_sgd_epoch(X, Y, w, b, 0.05, rng)
     assert rng.integers(1 << 30) == np.random.default_rng(3).integers(1 << 30)
 
 
 def test_sigmoid_catalogue_recognises_the_flipped_exponent():
     z = np.linspace(-4, 4, 9).reshape(1, -1)
-    assert_named(mistakes.logistic_sigmoid(z), 1 / (1 + np.exp(z)), "e^z where e^-z belongs")
+    assert_named(logistic_answers.logistic_sigmoid(z), 1 / (1 + np.exp(z)), "e^z where e^-z belongs")
 
 
 def buggy_logistic_cost(A, Y, bug):
@@ -444,18 +450,18 @@ LOGISTIC_COST_BUGS = {"unclipped": "log(0)", "sign": "sign is flipped", "sum": "
 ], ids=["confidently_right", "confidently_wrong"])
 def test_logistic_cost_catalogue_recognises_a_real_bug(bug, A):
     Y = np.array([[1, 0, 1, 0]])
-    assert_named(mistakes.logistic_cost(A, Y), buggy_logistic_cost(A, Y, bug), LOGISTIC_COST_BUGS[bug])
+    assert_named(logistic_answers.logistic_cost(A, Y), buggy_logistic_cost(A, Y, bug), LOGISTIC_COST_BUGS[bug])
 
 
 def test_unclipped_cost_is_no_mistake_when_nothing_saturates():
     A, Y = np.array([[0.9, 0.2, 0.6]]), np.array([[1, 0, 0]])
-    assert not any("log(0)" in diagnosis for diagnosis in mistakes.logistic_cost(A, Y))
+    assert not any("log(0)" in diagnosis for diagnosis in logistic_answers.logistic_cost(A, Y))
 
 
 def test_a_nan_answer_counts_as_different_from_a_finite_one():
-    assert mistakes._differs(np.array([np.nan]), np.array([1.0]))
-    assert mistakes._differs(np.inf, 27.6)
-    assert not mistakes._differs(np.array([np.nan, 1.0]), np.array([np.nan, 1.0]))
+    assert mistake_catalogue.differs(np.array([np.nan]), np.array([1.0]))
+    assert mistake_catalogue.differs(np.inf, 27.6)
+    assert not mistake_catalogue.differs(np.array([np.nan, 1.0]), np.array([np.nan, 1.0]))
 
 
 def buggy_optimize(X, Y, w, b, learning_rate, num_iterations, record_every, bug):
@@ -484,7 +490,7 @@ OPTIMIZE_BUGS = {"after": "after the update", "every": "every iteration", "ascen
 @pytest.mark.parametrize("bug", OPTIMIZE_BUGS)
 def test_logistic_optimize_catalogue_recognises_a_real_bug(bug, seed):
     X, Y, w, b = neuron_problem(seed, [0, 1])
-    catalogue = mistakes.logistic_optimize(X, Y, w, b, 0.5, 6, record_every=2)
+    catalogue = logistic_answers.logistic_optimize(X, Y, w, b, 0.5, 6, record_every=2)
     assert_named(catalogue, buggy_optimize(X, Y, w, b, 0.5, 6, 2, bug), OPTIMIZE_BUGS[bug])
 
 
@@ -496,20 +502,20 @@ def test_logistic_predict_catalogue_recognises_a_real_bug(bug, phrase):
     A = 1 / (1 + np.exp(-(np.dot(w.T, X) + b)))
     student = {"ge": (A >= 0.5).astype(int), "probabilities": A,
                "z": (np.dot(w.T, X) + b > 0.5).astype(int)}[bug]
-    assert_named(mistakes.logistic_predict(X, w, b), student, phrase)
+    assert_named(logistic_answers.logistic_predict(X, w, b), student, phrase)
 
 
 def test_new_diagnoses_tell_the_student_what_to_do():
     X, Y, w, b = neuron_problem(1, [-1, 1])
     Y01 = (Y + 1) // 2
     A = np.array([[1.0, 0.0, 0.5]])
-    catalogues = [mistakes.adaline_cost(X, Y, w, b), mistakes.adaline_batch_step(X, Y, w, b, 0.1),
-                  mistakes.adaline_fit_batch(X, Y, 0.1, 3), mistakes.standardize(X),
-                  mistakes.adaline_sgd_epoch(X, Y, w, b, 0.1, np.random.default_rng(0)),
-                  mistakes.logistic_sigmoid(np.array([[-1.0, 2.0]])),
-                  mistakes.logistic_cost(A, np.array([[1, 0, 1]])),
-                  mistakes.logistic_optimize(X, Y01, w, b, 0.1, 4, 2),
-                  mistakes.logistic_predict(np.hstack([X, np.zeros((X.shape[0], 1))]), w, 0.0)]
+    catalogues = [adaline_answers.adaline_cost(X, Y, w, b), adaline_answers.adaline_batch_step(X, Y, w, b, 0.1),
+                  adaline_answers.adaline_fit_batch(X, Y, 0.1, 3), adaline_answers.standardize(X),
+                  adaline_answers.adaline_sgd_epoch(X, Y, w, b, 0.1, np.random.default_rng(0)),
+                  logistic_answers.logistic_sigmoid(np.array([[-1.0, 2.0]])),
+                  logistic_answers.logistic_cost(A, np.array([[1, 0, 1]])),
+                  logistic_answers.logistic_optimize(X, Y01, w, b, 0.1, 4, 2),
+                  logistic_answers.logistic_predict(np.hstack([X, np.zeros((X.shape[0], 1))]), w, 0.0)]
     for catalogue in catalogues:
         assert catalogue
         for diagnosis in catalogue:
@@ -519,7 +525,7 @@ def test_new_diagnoses_tell_the_student_what_to_do():
 
 def test_adaline_activation_catalogue_recognises_the_unit_step():
     Z = np.array([[-1.5, 0.0, 0.25, 2.0]])
-    assert_named(mistakes.adaline_activation(Z), np.where(Z >= 0, 1, -1), "identity")
+    assert_named(adaline_answers.adaline_activation(Z), np.where(Z >= 0, 1, -1), "identity")
 
 
 # -- the rest of the shallow network: initialization, forward pass, update, training step --------
@@ -570,7 +576,7 @@ def test_initialization_catalogue_recognises_a_real_bug(bug, seed):
     student = buggy_initialize_parameters(n_x, n_h, 1, seed, bug)
     right = shallow.initialize_parameters(n_x, n_h, 1, seed=seed)
     assert any(differs(student[name], right[name]) for name in right)
-    [diagnosis] = matches(student, mistakes.shallow_initialize_parameters(n_x, n_h, 1, seed=seed))
+    [diagnosis] = matches(student, shallow_answers.shallow_initialize_parameters(n_x, n_h, 1, seed=seed))
     assert INIT_BUGS[bug] in diagnosis
 
 
@@ -584,7 +590,7 @@ def test_forward_catalogue_recognises_a_real_bug(bug, seed):
     params, cache, X, _ = shallow_problem(seed)
     student = buggy_forward(X, params, bug)
     assert any(differs(student[name], cache[name]) for name in cache)
-    [diagnosis] = matches(student, mistakes.shallow_forward(X, params))
+    [diagnosis] = matches(student, shallow_answers.shallow_forward(X, params))
     assert FORWARD_BUGS[bug] in diagnosis
 
 
@@ -597,15 +603,15 @@ def test_update_catalogue_recognises_a_real_bug(bug, seed):
     params, cache, X, Y = shallow_problem(seed)
     grads = shallow.backward(params, cache, X, Y)
     student = buggy_update(params, grads, 0.3, bug)
-    [diagnosis] = matches(student, mistakes.shallow_update_parameters(params, grads, 0.3))
+    [diagnosis] = matches(student, shallow_answers.shallow_update_parameters(params, grads, 0.3))
     assert UPDATE_BUGS[bug] in diagnosis
 
 
 def test_a_learning_rate_of_one_drops_the_missing_rate_mistake():
     params, cache, X, Y = shallow_problem(0)
     grads = shallow.backward(params, cache, X, Y)
-    assert list(mistakes.shallow_update_parameters(params, grads, 1.0)) == [
-        diagnosis for diagnosis in mistakes.shallow_update_parameters(params, grads, 0.5) if "sign" in diagnosis]
+    assert list(shallow_answers.shallow_update_parameters(params, grads, 1.0)) == [
+        diagnosis for diagnosis in shallow_answers.shallow_update_parameters(params, grads, 0.5) if "sign" in diagnosis]
 
 
 def test_a_scalar_db_is_recognised():
@@ -613,7 +619,7 @@ def test_a_scalar_db_is_recognised():
     dZ2 = cache["A2"] - Y
     dZ1 = (params["W2"].T @ dZ2) * (1 - cache["A1"] ** 2)
     student = {**shallow.backward(params, cache, X, Y), "db1": np.sum(dZ1) / X.shape[1], "db2": np.sum(dZ2) / X.shape[1]}
-    [diagnosis] = matches(student, mistakes.shallow_backward(params, cache, X, Y))
+    [diagnosis] = matches(student, shallow_answers.shallow_backward(params, cache, X, Y))
     assert "single number" in diagnosis
 
 
@@ -624,7 +630,7 @@ def test_train_step_catalogue_carries_backward_mistakes_through_the_update(seed)
     # what the student's own update makes of a (n_h,) db1: NumPy broadcasts b1 to (n_h, n_h)
     student_params = buggy_update(params, student_grads, 0.5, bug=None)
     assert student_params["b1"].shape == (params["b1"].shape[0],) * 2
-    variants = mistakes.shallow_train_step(X, Y, params, 0.5)
+    variants = vectorization_answers.shallow_train_step(X, Y, params, 0.5)
     found = [diagnosis for diagnosis, (new_params, _, grads) in variants.items()
              if matches(student_params, {diagnosis: new_params}) and matches(student_grads, {diagnosis: grads})]
     assert len(found) == 1 and "keepdims" in found[0]
@@ -632,7 +638,7 @@ def test_train_step_catalogue_carries_backward_mistakes_through_the_update(seed)
 
 def test_train_step_catalogue_leaves_out_updates_that_cannot_be_formed():
     params, cache, X, Y = shallow_problem(1)  # n_h != n_x: a transposed dW1 cannot be subtracted from W1
-    variants = mistakes.shallow_train_step(X, Y, params, 0.5)
+    variants = vectorization_answers.shallow_train_step(X, Y, params, 0.5)
     [transposed] = [value for diagnosis, value in variants.items() if diagnosis.startswith("dW1 is transposed")]
     new_params, _, grads = transposed
     assert "W1" not in new_params and set(new_params) == {"b1", "W2", "b2"}
@@ -643,7 +649,7 @@ def test_train_step_catalogue_names_the_wrong_sign_with_the_right_gradients():
     params, cache, X, Y = shallow_problem(2)
     _, cost, grads = shallow.train_step(X, Y, params, 0.5)
     [(new_params, wrong_cost, wrong_grads)] = [
-        value for diagnosis, value in mistakes.shallow_train_step(X, Y, params, 0.5).items() if "wrong sign" in diagnosis]
+        value for diagnosis, value in vectorization_answers.shallow_train_step(X, Y, params, 0.5).items() if "wrong sign" in diagnosis]
     assert wrong_cost == cost and all(same(wrong_grads[name], grads[name]) for name in grads)
     assert same(new_params["W1"], params["W1"] + 0.5 * grads["dW1"])
 
@@ -651,8 +657,8 @@ def test_train_step_catalogue_names_the_wrong_sign_with_the_right_gradients():
 def test_new_shallow_diagnoses_tell_the_student_what_to_do():
     params, cache, X, Y = shallow_problem(0)
     grads = shallow.backward(params, cache, X, Y)
-    catalogues = [mistakes.shallow_initialize_parameters(2, 3, 1, seed=0), mistakes.shallow_forward(X, params),
-                  mistakes.shallow_update_parameters(params, grads, 0.5), mistakes.shallow_train_step(X, Y, params, 0.5)]
+    catalogues = [shallow_answers.shallow_initialize_parameters(2, 3, 1, seed=0), shallow_answers.shallow_forward(X, params),
+                  shallow_answers.shallow_update_parameters(params, grads, 0.5), vectorization_answers.shallow_train_step(X, Y, params, 0.5)]
     for catalogue in catalogues:
         assert catalogue
         for diagnosis in catalogue:
@@ -663,13 +669,13 @@ def test_new_shallow_diagnoses_tell_the_student_what_to_do():
 @pytest.mark.parametrize("seed", SEEDS)
 def test_shallow_predict_catalogue(seed):
     params, cache, X, _ = shallow_problem(seed)
-    variants = mistakes.shallow_predict(X, params)
+    variants = shallow_answers.shallow_predict(X, params)
     right = shallow.predict(X, params)
     assert all(differs(value, right) for value in variants.values())
     assert any(same(value, cache["A2"]) for value in variants.values())
     # W2 = 0 and b2 = 0 put every example exactly on the boundary, A2 = 0.5: only there do > and >= differ
     on_boundary = {**params, "W2": np.zeros_like(params["W2"]), "b2": np.zeros_like(params["b2"])}
-    [diagnosis] = [d for d, value in mistakes.shallow_predict(X, on_boundary).items() if same(value, np.ones_like(right))]
+    [diagnosis] = [d for d, value in shallow_answers.shallow_predict(X, on_boundary).items() if same(value, np.ones_like(right))]
     assert "not >=" in diagnosis
 
 
@@ -682,5 +688,5 @@ def test_sgd_epoch_catalogue_recognises_an_order_from_rng_choice():
         error = Y[0, i] - (np.dot(w_student.T, X[:, [i]]).item() + b_student)
         total += 0.5 * error ** 2
         w_student, b_student = w_student + 0.05 * error * X[:, [i]], b_student + 0.05 * error
-    catalogue = mistakes.adaline_sgd_epoch(X, Y, w, b, 0.05, rng)
+    catalogue = adaline_answers.adaline_sgd_epoch(X, Y, w, b, 0.05, rng)
     assert_named(catalogue, (w_student, b_student, total / X.shape[1]), "rng.choice")

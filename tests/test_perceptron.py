@@ -1,8 +1,9 @@
-"""helpers.perceptron: the unit step, the learning rule, the lecture's iris result, and failure on XOR."""
+"""helpers.reference.perceptron: the unit step, the learning rule, the lecture's iris result, and failure on XOR."""
 import numpy as np
 import pytest
 
-from helpers import datasets, perceptron
+from helpers import datasets
+from helpers.reference import perceptron
 
 pytestmark = pytest.mark.filterwarnings("error")
 

@@ -10,7 +10,8 @@ from matplotlib.collections import PathCollection  # noqa: E402
 from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.contour import ContourSet  # noqa: E402
 
-from helpers import datasets, perceptron, plotting  # noqa: E402
+from helpers import datasets, plotting  # noqa: E402
+from helpers.reference import perceptron
 
 pytestmark = pytest.mark.filterwarnings("error")
 

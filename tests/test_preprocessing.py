@@ -1,8 +1,8 @@
-"""helpers.preprocessing.standardize: per-feature (per-row) scaling, reused statistics, constant features."""
+"""helpers.reference.preprocessing.standardize: per-feature (per-row) scaling, reused statistics, constant features."""
 import numpy as np
 import pytest
 
-from helpers.preprocessing import standardize
+from helpers.reference.preprocessing import standardize
 
 pytestmark = pytest.mark.filterwarnings("error")
 

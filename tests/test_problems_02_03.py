@@ -1,10 +1,11 @@
-"""The test problems of assignments 02 and 03 (helpers/adaline.py, preprocessing.py, logistic.py, activations.py):
+"""The test problems of assignments 02 and 03 (helpers/specs/adaline.py, logistic_regression.py):
 the notebook's examples, and from a seed exactly the random problems the hidden tests drew when each test cell drew
 its own, so that every score stays the same."""
 import numpy as np
 import pytest
 
-from helpers import activations, adaline, assignments, logistic, preprocessing
+from helpers.specs import adaline as adaline_spec
+from helpers.specs import logistic_regression as logistic_spec
 
 
 def same(got, expected):
@@ -156,41 +157,44 @@ OLD = {
 }
 
 
+SPECS = {"ADALINE": adaline_spec, "LOGISTIC_REGRESSION": logistic_spec}
+
+
 @pytest.mark.parametrize("assignment, name, seed", list(OLD), ids=lambda value: str(value))
 def test_a_seed_draws_exactly_the_old_hidden_problems(assignment, name, seed):
-    assert same(getattr(assignments, assignment)[name].problems(seed), OLD[assignment, name, seed]())
+    assert same(SPECS[assignment].GRADED[name].problems(seed), OLD[assignment, name, seed]())
 
 
 def test_the_confidently_wrong_costs_are_drawn_with_the_others():
-    assert same(logistic.confidently_wrong_problems(302), old_cost()[1])
+    assert same(logistic_spec.confidently_wrong_problems(302), old_cost()[1])
 
 
 def test_every_graded_function_is_declared_with_its_problems():
-    assert list(assignments.ADALINE) == ["net_input", "activation", "cost", "gradients", "batch_step", "standardize",
+    assert list(adaline_spec.GRADED) == ["net_input", "activation", "cost", "gradients", "batch_step", "standardize",
                                          "fit_batch", "sgd_epoch"]
-    assert list(assignments.LOGISTIC_REGRESSION) == ["sigmoid", "cost", "gradients_loop", "gradients", "optimize",
+    assert list(logistic_spec.GRADED) == ["sigmoid", "cost", "gradients_loop", "gradients", "optimize",
                                                      "predict"]
-    for graded in [*assignments.ADALINE.values(), *assignments.LOGISTIC_REGRESSION.values()]:
+    for graded in [*adaline_spec.GRADED.values(), *logistic_spec.GRADED.values()]:
         assert graded.problems is not None
 
 
 def test_without_a_seed_the_problems_are_the_notebooks_examples():
     X, Y, w = np.array([[1.0, -2.0, 0.5], [2.0, 1.0, -1.0]]), np.array([[1, -1, -1]]), np.array([[0.5], [-0.25]])
-    assert same(adaline.net_input_problems(), [((X, w, 0.1), "")])
-    assert same(adaline.gradients_problems(), [((X, Y, w, 0.1), "")])
-    assert same(adaline.batch_step_problems(), [((X, Y, w, 0.1, 0.1), "")])
-    (args, _), = adaline.sgd_epoch_problems()
+    assert same(adaline_spec.net_input_problems(), [((X, w, 0.1), "")])
+    assert same(adaline_spec.gradients_problems(), [((X, Y, w, 0.1), "")])
+    assert same(adaline_spec.batch_step_problems(), [((X, Y, w, 0.1, 0.1), "")])
+    (args, _), = adaline_spec.sgd_epoch_problems()
     assert same(args[-1], np.random.default_rng(0)), "the example's rng is a fresh one seeded 0"
-    assert [case for _, case in activations.sigmoid_problems()] == ["", "|z| up to 1000"]
-    assert [case for _, case in logistic.cost_problems()] == ["", "A exactly 0 and 1"]
-    assert same(logistic.confidently_wrong_problems(),
+    assert [case for _, case in logistic_spec.sigmoid_problems()] == ["", "|z| up to 1000"]
+    assert [case for _, case in logistic_spec.cost_problems()] == ["", "A exactly 0 and 1"]
+    assert same(logistic_spec.confidently_wrong_problems(),
                 [((np.array([[0.0, 1.0, 0.5]]), np.array([[1, 0, 1]])), "confidently wrong")])
-    assert same(preprocessing.standardize_problems(),
+    assert same(adaline_spec.standardize_problems(),
                 [((np.array([[2.0, 4.0, 6.0, 8.0], [10.0, 10.5, 9.0, 10.5]]),), "")])
 
 
 def test_the_problems_are_fresh_arrays_every_time():
-    first, second = logistic.cost_problems(302), logistic.cost_problems(302)
+    first, second = logistic_spec.cost_problems(302), logistic_spec.cost_problems(302)
     assert same(first, second)
     first[0][0][0][0, 0] = 99.0
     assert not same(first, second)

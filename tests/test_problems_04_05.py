@@ -1,9 +1,13 @@
-"""The test problems of assignments 04 and 05 (helpers/shallow.py): the examples, and from a seed exactly the
-random problems the hidden tests drew when each test cell drew its own, so that every score stays the same."""
+"""The test problems of assignments 04 and 05 (helpers/specs/shallow_network.py, vectorization.py): the examples,
+and from a seed exactly the random problems the hidden tests drew when each test cell drew its own, so that every
+score stays the same."""
 import numpy as np
 import pytest
 
-from helpers import assignments, datasets, shallow
+from helpers import datasets
+from helpers.reference import shallow
+from helpers.specs import shallow_network as shallow_spec
+from helpers.specs import vectorization as vectorization_spec
 
 EXAMPLE_PARAMS = {"W1": np.array([[0.5, -0.3], [0.2, 0.8], [-0.6, 0.1]]), "b1": np.array([[0.1], [-0.2], [0.0]]),
                   "W2": np.array([[1.0, -1.5, 0.5]]), "b2": np.array([[0.2]])}
@@ -140,25 +144,25 @@ EXAMPLES = {
 @pytest.mark.parametrize("name", HIDDEN)
 def test_the_random_problems_of_04_are_those_the_hidden_tests_drew(name):
     seed, old = HIDDEN[name]
-    assert same(assignments.SHALLOW_NETWORK[name].problems(seed), old())
+    assert same(shallow_spec.GRADED[name].problems(seed), old())
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_the_examples_of_04_are_those_of_the_visible_tests(name):
-    assert same(assignments.SHALLOW_NETWORK[name].problems(), EXAMPLES[name])
+    assert same(shallow_spec.GRADED[name].problems(), EXAMPLES[name])
 
 
 def test_the_problems_of_05_are_those_the_tests_drew():
     X = np.array([[1.0, -0.5, 2.0, 0.0], [0.5, 1.5, -1.0, 1.0]])
     example = [((X, np.array([[1, 0, 1, 0]]), EXAMPLE_PARAMS, 0.5), "example, vs the loop version")]
-    problems = assignments.VECTORIZATION["train_step_vectorized"].problems
+    problems = vectorization_spec.GRADED["train_step_vectorized"].problems
     assert same(problems(), example)
     assert same(problems(501), old_train_step())
 
 
 def test_the_step_is_compared_with_the_loop_version_where_its_case_says_so():
     for seed in (None, 501):
-        for _, case, version in shallow._train_step_problems(seed):
+        for _, case, version in vectorization_spec._train_step_problems(seed):
             looped = case.endswith("vs the loop version")
             assert version is (shallow.train_step_per_unit if looped else shallow.train_step)
 
@@ -166,7 +170,7 @@ def test_the_step_is_compared_with_the_loop_version_where_its_case_says_so():
 @pytest.mark.parametrize("name", [*HIDDEN, "backward_propagation_leaky_relu", "train_step_vectorized",
                                   "train_step_per_example"])
 def test_the_catalogued_mistakes_come_in_the_order_of_the_outputs(name):
-    graded = {**assignments.SHALLOW_NETWORK, **assignments.VECTORIZATION}[name]
+    graded = {**shallow_spec.GRADED, **vectorization_spec.GRADED}[name]
     for args, _ in graded.problems() + graded.problems(7):
         expected = graded.reference(*args)
         expected = expected if len(graded.outputs) > 1 else (expected,)
@@ -178,11 +182,11 @@ def test_the_catalogued_mistakes_come_in_the_order_of_the_outputs(name):
 
 
 def test_the_leaky_relu_example_is_the_backward_pass_example():
-    [((params, cache, X, Y), case)] = assignments.SHALLOW_NETWORK["backward_propagation_leaky_relu"].problems()
+    [((params, cache, X, Y), case)] = shallow_spec.GRADED["backward_propagation_leaky_relu"].problems()
     assert case == "" and same(X, X_EXAMPLE) and same(Y, Y_EXAMPLE) and same(params, EXAMPLE_PARAMS)
     assert same(cache, shallow.forward_leaky_relu(X_EXAMPLE, EXAMPLE_PARAMS)[1])
 
 
 def test_stage_1_is_tested_on_the_problems_of_stage_2():
-    stages = assignments.VECTORIZATION
+    stages = vectorization_spec.GRADED
     assert same(stages["train_step_per_example"].problems(511), stages["train_step_vectorized"].problems(511))

@@ -1,8 +1,11 @@
-"""helpers.shallow: all four gradients against central differences, loops = vectorized, and noisy XOR."""
+"""helpers.reference.shallow: all four gradients against central differences, loops = vectorized, and noisy XOR."""
 import numpy as np
 import pytest
 
-from helpers import datasets, shallow
+from helpers import datasets
+from helpers.reference import shallow
+from helpers.specs import shallow_network as shallow_spec
+from helpers.specs import vectorization as vectorization_spec
 from helpers.gradcheck import error_relative_to_largest, norm_relative_error, numerical_gradient, relative_error
 
 pytestmark = pytest.mark.filterwarnings("error")
@@ -255,7 +258,7 @@ def test_the_lecture_notes_xor_network_answers_like_theirs_at_the_corners():
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_leaky_relu_backward_matches_central_differences(seed):
-    (params, cache, X, Y), _ = shallow.backward_leaky_relu_problems(seed, count=1)[0]
+    (params, cache, X, Y), _ = shallow_spec.backward_leaky_relu_problems(seed, count=1)[0]
     grads = shallow.backward_leaky_relu(params, cache, X, Y)
     for name in shallow.PARAMETER_NAMES:
         numeric = numerical_gradient(
@@ -265,9 +268,9 @@ def test_leaky_relu_backward_matches_central_differences(seed):
 
 def test_leaky_relu_problems_keep_every_z_away_from_the_kink():
     for seed in (None, 409, 7):
-        problems = shallow.backward_leaky_relu_problems(*([] if seed is None else [seed]))
+        problems = shallow_spec.backward_leaky_relu_problems(*([] if seed is None else [seed]))
         for (_, cache, _, _), _ in problems:
-            assert np.min(np.abs(cache["Z1"])) > shallow.KINK_MARGIN
+            assert np.min(np.abs(cache["Z1"])) > shallow_spec.KINK_MARGIN
 
 
 def test_leaky_relu_is_the_identity_above_zero_and_a_hundredth_below():
@@ -278,7 +281,7 @@ def test_leaky_relu_is_the_identity_above_zero_and_a_hundredth_below():
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
 @pytest.mark.parametrize("version", [shallow.train_step_per_unit, shallow.train_step_per_example])
 def test_the_homework_stages_agree_with_train_step(version, seed):
-    X, Y, params, _ = shallow.random_problem(np.random.default_rng(seed))
+    X, Y, params, _ = shallow_spec.random_problem(np.random.default_rng(seed))
     new_params, step_cost, grads = shallow.train_step(X, Y, params, 0.7)
     new_params_stage, step_cost_stage, grads_stage = version(X, Y, params, 0.7)
     assert step_cost_stage == pytest.approx(step_cost, rel=1e-12)
@@ -301,7 +304,8 @@ def test_the_boundary_test_may_train_the_loop_version_with_train_step():
 
 
 def test_a_step_that_answers_wrongly_only_while_timed_earns_no_speed():
-    """check_speed compares every timed call's results with the course's step on the same inputs."""
+    """check_speed compares the timed calls' results (a sample of at most MAX_CHECKED_TIMED_CALLS) with the course's
+    step on the same inputs."""
     from helpers import grading
 
     def timed_calls(step):
@@ -323,11 +327,16 @@ def test_a_step_that_answers_wrongly_only_while_timed_earns_no_speed():
         return new_params, cost, {key: value * X.shape[1] for key, value in grads.items()}
 
     honest, lazy, mistaken = grading.Check("speed"), grading.Check("speed"), grading.Check("speed")
-    assert shallow._require_the_work_was_done(honest, timed_calls(shallow.train_step_per_example),
+    assert vectorization_spec._require_the_work_was_done(honest, timed_calls(shallow.train_step_per_example),
                                               shallow.train_step_per_example)
-    assert not shallow._require_the_work_was_done(lazy, timed_calls(lazy_when_timed), lazy_when_timed)
-    assert "3 of the 3 timed calls" in lazy.failures[0].diagnosis
-    assert shallow._require_the_work_was_done(mistaken, timed_calls(without_one_over_m), without_one_over_m)
+    assert not vectorization_spec._require_the_work_was_done(lazy, timed_calls(lazy_when_timed), lazy_when_timed)
+    assert "3 of 3 timed calls" in lazy.failures[0].diagnosis
+    many = grading.Check("speed")
+    calls = timed_calls(lazy_when_timed) * 10
+    assert not vectorization_spec._require_the_work_was_done(many, calls, lazy_when_timed)
+    assert f"{vectorization_spec.MAX_CHECKED_TIMED_CALLS} of {vectorization_spec.MAX_CHECKED_TIMED_CALLS} timed" \
+        in many.failures[0].diagnosis
+    assert vectorization_spec._require_the_work_was_done(mistaken, timed_calls(without_one_over_m), without_one_over_m)
     assert not mistaken.failures
 
 
@@ -345,8 +354,8 @@ def vectorized_step_of_a_student(X, Y, params, learning_rate):
 
 
 @pytest.mark.parametrize("speed_test, loop_examples, examples", [
-    ("check_speed", shallow.LOOP_EXAMPLES, shallow.SPEED_EXAMPLES),
-    ("check_stage1_speed", shallow.STAGE1_SPEED["loop_examples"], shallow.STAGE1_SPEED["examples"])])
+    ("check_speed", vectorization_spec.LOOP_EXAMPLES, vectorization_spec.SPEED_EXAMPLES),
+    ("check_stage1_speed", vectorization_spec.STAGE1_SPEED["loop_examples"], vectorization_spec.STAGE1_SPEED["examples"])])
 def test_a_speed_test_times_the_loop_version_on_a_share_of_the_examples(monkeypatch, speed_test, loop_examples,
                                                                         examples):
     """The loop version runs on a share of the examples (its time scaled up), the student's step on all."""
@@ -354,7 +363,7 @@ def test_a_speed_test_times_the_loop_version_on_a_share_of_the_examples(monkeypa
 
     loop_sizes, student_sizes = [], []
     loop_version = shallow.train_step_per_unit
-    monkeypatch.setattr(shallow, "train_step_per_unit",
+    monkeypatch.setattr(vectorization_spec, "train_step_per_unit",
                         lambda X, *args: loop_sizes.append(X.shape[1]) or loop_version(X, *args))
 
     def student(X, *args):
@@ -362,6 +371,6 @@ def test_a_speed_test_times_the_loop_version_on_a_share_of_the_examples(monkeypa
         return vectorized_step_of_a_student(X, *args)
 
     check = grading.Check("speed")
-    getattr(shallow, speed_test)(check, student)
+    getattr(vectorization_spec, speed_test)(check, student)
     assert set(loop_sizes) == {loop_examples} and set(student_sizes) == {examples}
     assert not check.failures, check.failures

@@ -10,12 +10,17 @@ import numpy as np
 import pytest
 
 from autograder import release
-from helpers import assignments, grading, perceptron
+from helpers import grading
+from helpers.specs import adaline as adaline_spec
+from helpers.specs import logistic_regression as logistic_spec
+from helpers.specs import perceptron as perceptron_spec
+from helpers.specs import shallow_network as shallow_spec
+from helpers.specs import vectorization as vectorization_spec
 from support import SOURCE_DIR
 
-GRADED = {"01_perceptron": assignments.PERCEPTRON, "02_adaline": assignments.ADALINE,
-          "03_logistic_regression": assignments.LOGISTIC_REGRESSION,
-          "04_shallow_network": assignments.SHALLOW_NETWORK, "05_vectorization": assignments.VECTORIZATION}
+GRADED = {"01_perceptron": perceptron_spec.GRADED, "02_adaline": adaline_spec.GRADED,
+          "03_logistic_regression": logistic_spec.GRADED,
+          "04_shallow_network": shallow_spec.GRADED, "05_vectorization": vectorization_spec.GRADED}
 FUNCTIONS = [(folder, name) for folder, graded in GRADED.items() for name in graded]
 
 
@@ -48,14 +53,14 @@ def test_the_graded_functions_are_declared_in_the_notebooks_order(folder):
 @pytest.mark.parametrize("folder, name", FUNCTIONS)
 def test_only_functions_before_the_tested_one_stand_in(folder, name):
     names = list(GRADED[folder])
-    assert set(assignments.stand_ins(GRADED[folder], name)) <= set(names[:names.index(name)])
+    assert set(grading.stand_ins(GRADED[folder], name)) <= set(names[:names.index(name)])
 
 
 @pytest.mark.parametrize("folder, name", FUNCTIONS)
 def test_every_graded_function_the_solution_calls_stands_in(folder, name):
     """So that a mistake in a function the exercise builds on never costs the student twice."""
     called = {node.id for node in ast.walk(solution_functions(folder)[name]) if isinstance(node, ast.Name)}
-    assert (called & set(GRADED[folder])) - {name} <= set(assignments.stand_ins(GRADED[folder], name))
+    assert (called & set(GRADED[folder])) - {name} <= set(grading.stand_ins(GRADED[folder], name))
 
 
 @pytest.mark.parametrize("folder, name, other", [
@@ -65,11 +70,11 @@ def test_every_graded_function_the_solution_calls_stands_in(folder, name):
 ])
 def test_an_earlier_function_that_could_compute_the_answer_never_stands_in(folder, name, other):
     assert other in GRADED[folder][name].not_from
-    assert other not in assignments.stand_ins(GRADED[folder], name)
+    assert other not in grading.stand_ins(GRADED[folder], name)
 
 
 def test_a_function_no_assignment_grades_gets_no_stand_ins():
-    assert assignments.stand_ins(assignments.PERCEPTRON, "my_helper") == {}
+    assert grading.stand_ins(perceptron_spec.GRADED, "my_helper") == {}
 
 
 STUDENT_CODE = """
@@ -91,7 +96,7 @@ def test_a_later_function_cannot_be_asked_for_the_tested_ones_answer():
     (and calls update_step again, without end), not the course's."""
     notebook = {}
     exec(STUDENT_CODE, notebook)  # noqa: S102  (the functions' globals are a notebook's namespace, as in a kernel)
-    check = grading.Check.of(assignments.PERCEPTRON, "update_step")
-    args, _ = perceptron.update_step_problems(seed=303)[0]
+    check = grading.Check.of(perceptron_spec.GRADED, "update_step")
+    args, _ = perceptron_spec.update_step_problems(seed=303)[0]
     check.call(notebook["update_step"], *args, outputs=("w", "b"))
     assert check.failures and "RecursionError" in check.failures[0].diagnosis

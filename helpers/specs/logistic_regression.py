@@ -1,113 +1,49 @@
-"""Logistic regression: one sigmoid neuron trained on the cross-entropy cost.
-
-    Z = w^T X + b,    A = sigmoid(Z) = P(y = 1 | x)
-    J = -1/m sum_i [ y_i log a_i + (1 - y_i) log(1 - a_i) ]
-    dZ = A - Y,    dw = 1/m X dZ^T,    db = 1/m sum_i dz_i
-    w := w - learning_rate dw,    b := b - learning_rate db
-
-In terms of z the loss is log(1 + e^z) - y z, which np.logaddexp(0, z)
-evaluates without overflow and without ever taking log(0).
-
-Shapes: X (n_x, m), Y (1, m) with labels in {0, 1}, w (n_x, 1), b float,
-Z and A (1, m).
-"""
+"""Assignment 03, logistic regression: what it grades and on which problems; its catalogue of
+mistakes is in helpers/answers/logistic_regression.py."""
 import numpy as np
 
 from helpers import codecheck
-from helpers.activations import sigmoid
-
-EPSILON = 1e-12
-
-
-def net_input(X, w, b):
-    """Z = w^T X + b, shape (1, m)."""
-    return w.T @ X + b
+from helpers.reference import activations, logistic
+from helpers.reference.logistic import cost, forward
+from helpers.answers import logistic_regression as answers
+from helpers.specs import Graded
 
 
-def forward(X, w, b):
-    """A = sigmoid(w^T X + b), shape (1, m)."""
-    return sigmoid(net_input(X, w, b))
+# -- test problems and checks for a student's sigmoid ---------------------------------------------------------
 
 
-def cost(A, Y):
-    """Mean cross-entropy of probabilities A against labels Y, a float.
-
-    A is clipped to [EPSILON, 1 - EPSILON] so that a saturated sigmoid (A exactly
-    0 or 1) gives a large finite cost rather than inf or nan. Prefer
-    cost_from_logits when Z is at hand: it needs no clipping.
-    """
-    A = np.clip(A, EPSILON, 1.0 - EPSILON)
-    return float(-np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A)))
-
-
-def cost_from_logits(Z, Y):
-    """Mean cross-entropy computed from the net input Z, exact for any finite Z."""
-    return float(np.mean(np.logaddexp(0.0, Z) - Y * Z))
-
-
-def gradients_loop(X, Y, w, b):
-    """(dw (n_x, 1), db float) with explicit loops over examples and features, as in the lectures."""
-    n_x, m = X.shape
-    dw = np.zeros((n_x, 1))
-    db = 0.0
-    for i in range(m):
-        z = b
-        for j in range(n_x):
-            z += w[j, 0] * X[j, i]
-        a = sigmoid(z)
-        dz = a - Y[0, i]
-        for j in range(n_x):
-            dw[j, 0] += X[j, i] * dz
-        db += dz
-    return dw / m, float(db / m)
+def sigmoid_problems(seed=None, count=4):
+    """Problems (z,) for sigmoid, [(args, case)] for grading.Check.cases: the notebook's examples (seed=None), or
+    arrays of random shapes and scales (up to 1000) drawn from seed, then z just inside the limits of float64."""
+    if seed is None:
+        return [((np.array([[-3.0, -1.0, 0.0, 0.5, 4.0]]),), ""),
+                ((np.array([[-1000.0, -50.0, 50.0, 1000.0]]),), "|z| up to 1000")]
+    rng, problems = np.random.default_rng(seed), []
+    for _ in range(count):
+        shape = tuple(int(n) for n in rng.integers(1, 7, size=2))
+        z = rng.normal(scale=10.0 ** int(rng.integers(0, 4)), size=shape)
+        problems.append(((z,), f"shape {shape}"))
+    problems.append(((np.array([[-745.5, -709.8, -40.0, 40.0, 709.8, 745.5]]),), "near the float limits"))
+    return problems
 
 
-def gradients(X, Y, w, b):
-    """(dw (n_x, 1), db float), vectorized over examples and features."""
-    m = X.shape[1]
-    dZ = forward(X, w, b) - Y
-    return (X @ dZ.T) / m, float(np.sum(dZ)) / m
+def check_sigmoid(check, student, seed=None, **draw):
+    """The cases of sigmoid (check.graded), each also required to run without overflow: a call that makes np.exp
+    overflow adds a warning to the table's notes, and its case gets a failing 'no overflow' row."""
+    graded = check.graded
+    for args, case in graded.problems(seed, **draw):
+        notes_before = len(check.notes)
+        check.function(student, graded.reference, args, outputs=graded.outputs, case=case,
+                       mistakes=graded.mistakes(*args))
+        overflowed = any("overflow" in note for note in check.notes[notes_before:])
+        check.require(f"no overflow [{case or 'example'}]", not overflowed,
+                      "np.exp overflowed (e^z is inf beyond z = 709): exponentiate only -|z|, "
+                      "e = np.exp(-np.abs(z)), and pick the form by the sign of z.")
 
 
-def optimize(X, Y, w, b, learning_rate, num_iterations, record_every=1):
-    """Batch gradient descent from (w, b); returns the final (w, b) and costs.
-
-    costs holds the cost before iterations 0, record_every, 2 * record_every, ...
-    (so costs[0] is the cost of the starting parameters), computed as
-    cost(forward(X, w, b), Y), the way the assignment records it.
-    """
-    costs = []
-    for iteration in range(num_iterations):
-        if iteration % record_every == 0:
-            costs.append(cost(forward(X, w, b), Y))
-        dw, db = gradients(X, Y, w, b)
-        w = w - learning_rate * dw
-        b = b - learning_rate * db
-    return w, b, costs
-
-
-def fit(X, Y, learning_rate, num_iterations, record_every=1):
-    """optimize() from zero weights; returns (w, b, costs)."""
-    return optimize(X, Y, np.zeros((X.shape[0], 1)), 0.0, learning_rate, num_iterations, record_every)
-
-
-def predict(X, w, b, threshold=0.5):
-    """Labels 1 where P(y = 1 | x) > threshold, else 0; int array of shape (1, m)."""
-    return (forward(X, w, b) > threshold).astype(int)
-
-
-def accuracy(Y_hat, Y):
-    """Fraction of predictions equal to the labels, a float in [0, 1]."""
-    return float(np.mean(np.asarray(Y_hat) == np.asarray(Y)))
-
-
-def confusion_matrix(Y_hat, Y):
-    """2x2 int counts [[TN, FP], [FN, TP]]: row = true label, column = predicted label."""
-    Y_hat = np.asarray(Y_hat).ravel().astype(int)
-    Y = np.asarray(Y).ravel().astype(int)
-    counts = np.zeros((2, 2), dtype=int)
-    np.add.at(counts, (Y, Y_hat), 1)
-    return counts
+def check_sigmoid_of_a_float(check, student):
+    """sigmoid(0.0): a plain float in, a number out (check.graded is sigmoid's)."""
+    check.function(student, check.graded.reference, (0.0,), outputs=check.graded.outputs, case="z = 0.0, a float")
 
 
 # -- test problems: the assignment's examples (seed=None), or random ones drawn from a seed -------------------
@@ -254,3 +190,17 @@ def check_no_loop(check, student):
     (the cells the kernel ran are read: helpers/codecheck.py)."""
     loops = codecheck.loop_message(student)
     check.require("no Python loop", not loops, loops)
+
+
+# -- the mistakes a student's function is compared with (helpers/answers) ---------------------------
+
+
+GRADED = {
+    "sigmoid": Graded(activations.sigmoid, ("A",), sigmoid_problems, answers.logistic_sigmoid),
+    "cost": Graded(logistic.cost, ("cost",), cost_problems, answers.logistic_cost),
+    "gradients_loop": Graded(logistic.gradients_loop, ("dw", "db"), gradients_loop_problems, answers.logistic_gradients),
+    "gradients": Graded(logistic.gradients, ("dw", "db"), gradients_problems, answers.logistic_gradients,
+                        not_from=("gradients_loop",)),
+    "optimize": Graded(logistic.optimize, ("w", "b", "costs"), optimize_problems, answers.logistic_optimize),
+    "predict": Graded(logistic.predict, ("Y_hat",), predict_problems, answers.logistic_predict),
+}

@@ -1,0 +1,171 @@
+"""What right and wrong answers look like in assignment 04, the shallow network: the catalogue of the mistakes its graded functions are compared with, and the expected answers to its questions.
+
+Grading side: never in a student's edition (helpers/answers/__init__.py).
+"""
+import numpy as np
+
+from helpers.answers.catalogue import each_gradient_averaged_wrongly, only_distinct
+from helpers.reference import shallow
+from helpers.reference.activations import sigmoid
+from helpers.reference.shallow import LEAKY_SLOPE, gradients_from_dZ
+
+
+def shallow_initialize_parameters(n_x, n_h, n_y, seed=0):
+    """{diagnosis: params} for the usual mistakes in the shallow network's initialization."""
+    right = shallow.initialize_parameters(n_x, n_h, n_y, seed=seed)
+    rng = np.random.default_rng(seed)
+    W2_first = 0.01 * rng.standard_normal((n_y, n_h))
+    W1_second = 0.01 * rng.standard_normal((n_h, n_x))
+    rng = np.random.default_rng(seed)
+    W1, b1 = 0.01 * rng.standard_normal((n_h, n_x)), 0.01 * rng.standard_normal((n_h, 1))
+    W2, b2 = 0.01 * rng.standard_normal((n_y, n_h)), 0.01 * rng.standard_normal((n_y, 1))
+    return only_distinct({
+        "the weights are not scaled: multiply the standard normal draws by 0.01.":
+            shallow.initialize_parameters(n_x, n_h, n_y, seed=seed, scale=1.0),
+        "W2 is drawn before W1: draw W1 first, then W2, from the same generator.":
+            {**right, "W1": W1_second, "W2": W2_first},
+        "the biases are random: start them at zero, np.zeros((n_h, 1)) and np.zeros((n_y, 1)).":
+            {"W1": W1, "b1": b1, "W2": W2, "b2": b2},
+    }, right)
+
+
+def shallow_forward(X, params):
+    """{diagnosis: cache} for the usual mistakes in the shallow network's forward pass."""
+    W1, W2, b2 = params["W1"], params["W2"], params["b2"]
+    _, right = shallow.forward(X, params)
+
+    def cache(Z1, hidden, output):
+        A1 = hidden(Z1)
+        Z2 = W2 @ A1 + b2
+        return {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": output(Z2)}
+
+    return only_distinct({
+        "the hidden layer uses the sigmoid: this network's hidden units are tanh, A1 = np.tanh(Z1).":
+            cache(right["Z1"], sigmoid, sigmoid),
+        "the output uses tanh: the output unit is a sigmoid, A2 = sigmoid(Z2), a probability.":
+            cache(right["Z1"], np.tanh, np.tanh),
+        "b1 is not added: Z1 = np.dot(W1, X) + b1 (the biases broadcast over the m columns).":
+            cache(W1 @ X, np.tanh, sigmoid),
+    }, right)
+
+
+def shallow_backward(params, cache, X, Y):
+    """{diagnosis: grads dict} for the usual mistakes in the shallow network's backward pass."""
+    m = X.shape[1]
+    W2 = params["W2"]
+    Z1, A1, A2 = cache["Z1"], cache["A1"], cache["A2"]
+    right = shallow.backward(params, cache, X, Y)
+    dZ2 = A2 - Y
+    back_through_W2 = W2.T @ dZ2
+    dZ1 = back_through_W2 * (1 - A1 ** 2)
+    variants = {
+        "dZ1 uses the sigmoid's derivative A1 * (1 - A1), but the hidden layer is tanh: "
+        "multiply by 1 - A1**2 instead.":
+            shallow.gradients_from_dZ(X, A1, back_through_W2 * A1 * (1 - A1), dZ2),
+        "dZ1 uses 1 - Z1**2: the derivative of tanh is 1 - tanh(Z1)**2, "
+        "so use the activation, 1 - A1**2.":
+            shallow.gradients_from_dZ(X, A1, back_through_W2 * (1 - Z1 ** 2), dZ2),
+        **each_gradient_averaged_wrongly(right, m),
+        "the sign is flipped: dZ2 must be A2 - Y, not Y - A2.":
+            {name: -grad for name, grad in right.items()},
+        "dW1 is transposed, shape (n_x, n_h) instead of (n_h, n_x): "
+        "compute np.dot(dZ1, X.T), not np.dot(X, dZ1.T).":
+            {**right, "dW1": right["dW1"].T},
+        "dW2 is transposed, shape (n_h, n_y) instead of (n_y, n_h): "
+        "compute np.dot(dZ2, A1.T), not np.dot(A1, dZ2.T).":
+            {**right, "dW2": right["dW2"].T},
+        "db is summed over axis=0, the units, instead of over the examples: "
+        "use np.sum(dZ, axis=1, keepdims=True) / m.":
+            {**right,
+             "db1": np.sum(dZ1, axis=0, keepdims=True) / m,
+             "db2": np.sum(dZ2, axis=0, keepdims=True) / m},
+        "db is summed over the examples' axis without keepdims=True, so it lost its "
+        "column shape: use np.sum(dZ, axis=1, keepdims=True) / m.":
+            {**right,
+             "db1": np.sum(dZ1, axis=1) / m,
+             "db2": np.sum(dZ2, axis=1) / m},
+        "db is a single number: np.sum(dZ) / m adds up every entry. Sum over the examples only, "
+        "np.sum(dZ, axis=1, keepdims=True) / m, which has the bias's shape.":
+            {**right, "db1": np.sum(dZ1) / m, "db2": np.sum(dZ2) / m},
+    }
+    # W2 @ dZ2 can only be formed when W2 is square (n_h == n_y).
+    if W2.shape[1] == dZ2.shape[0] and (W2 @ dZ2).shape == A1.shape:
+        variants["dZ1 multiplies by W2 where W2.T belongs: "
+                 "dZ1 = np.dot(W2.T, dZ2) * (1 - A1**2)."] = \
+            shallow.gradients_from_dZ(X, A1, (W2 @ dZ2) * (1 - A1 ** 2), dZ2)
+    return only_distinct(variants, right)
+
+
+def shallow_update_parameters(params, grads, learning_rate):
+    """{diagnosis: new params} for the usual mistakes in the gradient-descent update."""
+    def step(sign, rate):
+        return {name: params[name] + sign * rate * grads["d" + name] for name in shallow.PARAMETER_NAMES}
+
+    return only_distinct({
+        "moves up the gradient (the wrong sign): descent subtracts it, W1 - learning_rate * dW1, "
+        "and so on for b1, W2 and b2.":
+            step(+1, learning_rate),
+        "the learning rate is missing: multiply each gradient by learning_rate before subtracting it.":
+            step(-1, 1.0),
+    }, shallow.update_parameters(params, grads, learning_rate))
+
+
+def shallow_predict(X, params):
+    """{diagnosis: Y_hat} for the usual mistakes in the shallow network's predictions."""
+    A2, cache = shallow.forward(X, params)
+    return only_distinct({
+        "predicts 1 where A2 is exactly 0.5: the rule is A2 > 0.5, so use >, not >=.":
+            (A2 >= 0.5).astype(int),
+        "returns the probabilities A2: turn them into labels, 1 where A2 > 0.5 and 0 elsewhere.":
+            A2,
+        "thresholds Z2 at 0.5: compare the probability A2 = sigmoid(Z2) with 0.5 (or, the same, Z2 with 0).":
+            (cache["Z2"] > 0.5).astype(int),
+    }, shallow.predict(X, params))
+
+
+def initialize_parameters_mistakes(n_x, n_h, n_y, seed=0):
+    return {diagnosis: (params,) for diagnosis, params in
+            shallow_initialize_parameters(n_x, n_h, n_y, seed=seed).items()}
+
+
+def forward_mistakes(X, params):
+    return {diagnosis: (cache["A2"], cache) for diagnosis, cache in shallow_forward(X, params).items()}
+
+
+def backward_mistakes(params, cache, X, Y):
+    return {diagnosis: (grads,) for diagnosis, grads in shallow_backward(params, cache, X, Y).items()}
+
+
+def update_parameters_mistakes(params, grads, learning_rate):
+    return {diagnosis: (new_params,) for diagnosis, new_params in
+            shallow_update_parameters(params, grads, learning_rate).items()}
+
+
+def backward_leaky_relu_mistakes(params, cache, X, Y):
+    """{diagnosis: (grads,)} for the usual mistakes in the leaky ReLU network's hidden-layer derivative."""
+    dZ2 = cache["A2"] - Y
+    upstream, Z1, A1 = params["W2"].T @ dZ2, cache["Z1"], cache["A1"]
+    derivatives = {
+        "the hidden layer's derivative is plain ReLU's (1 for z > 0, 0 elsewhere): leaky ReLU's slope for z < 0 "
+        f"is {LEAKY_SLOPE}, not 0.": (Z1 > 0).astype(float),
+        "the hidden layer's derivative is tanh's, 1 - A1**2; leaky ReLU's is 1 for z > 0 and "
+        f"{LEAKY_SLOPE} elsewhere.": 1 - A1 ** 2,
+        f"the slopes are swapped: leaky ReLU's derivative is 1 for z > 0 and {LEAKY_SLOPE} for z < 0.":
+            np.where(Z1 > 0, LEAKY_SLOPE, 1.0),
+        "dZ1 is multiplied by the activation A1 itself; the derivative is the slope of leaky ReLU at z, "
+        f"1 or {LEAKY_SLOPE}.": A1,
+        "the derivative is left out: dZ1 must be multiplied by leaky ReLU's slope at z, 1 or "
+        f"{LEAKY_SLOPE}.": np.ones_like(Z1),
+    }
+    return {diagnosis: (gradients_from_dZ(X, A1, upstream * derivative, dZ2),)
+            for diagnosis, derivative in derivatives.items()}
+
+
+# -- check-your-understanding questions: {name: (kind, expected answer)} -----------------------------------------
+
+
+# -- the expected answers to the assignment's questions (their kinds are the spec's QUESTIONS) --------------
+ANSWERS = {
+    "initial_cost": float(np.log(2.0)),  # sigma(about 0) = 1/2 for every example
+    "equal_units": "b",  # units that start equal stay equal
+}

@@ -1,0 +1,104 @@
+"""The lecture notes' loop versions of the shallow network: one example, one hidden unit, one input at a time.
+
+Public by design: homework 05 hands out the same training step as its starting point, and the lectures compare
+these loops with the vectorized code. They are slow on purpose and never graded; a student's edition keeps them
+(the speed tests time them, and where its record of the course's answers has none, helpers/reference/shallow.py's
+REPLAY_FALLBACKS answer with them: the same results up to rounding). Self-contained: the stable sigmoid and the
+cross-entropy below are the formulas the notebooks print.
+"""
+import numpy as np
+
+
+def _sigmoid(z):
+    """1 / (1 + e^-z) as exp(-log(1 + e^-z)), which never overflows (the form the notebooks give)."""
+    return np.exp(-np.logaddexp(0.0, -z))
+
+
+def _cross_entropy_from_logit(z, y):
+    """-y log(sigmoid(z)) - (1 - y) log(1 - sigmoid(z)) = log(1 + e^z) - y z, without log(0)."""
+    return float(np.logaddexp(0.0, z) - y * z)
+
+
+def forward_loop(X, params):
+    """The forward pass, one example x = X[:, [i]] at a time, as the lectures first write it; returns (A2, cache)."""
+    n_h, n_y, m = params["W1"].shape[0], params["W2"].shape[0], X.shape[1]
+    cache = {"Z1": np.zeros((n_h, m)), "A1": np.zeros((n_h, m)),
+             "Z2": np.zeros((n_y, m)), "A2": np.zeros((n_y, m))}
+    for i in range(m):
+        z1 = params["W1"] @ X[:, [i]] + params["b1"]
+        a1 = np.tanh(z1)
+        z2 = params["W2"] @ a1 + params["b2"]
+        cache["Z1"][:, [i]] = z1
+        cache["A1"][:, [i]] = a1
+        cache["Z2"][:, [i]] = z2
+        cache["A2"][:, [i]] = _sigmoid(z2)
+    return cache["A2"], cache
+
+
+def backward_loop(params, cache, X, Y):
+    """The gradients of the mean cross-entropy with explicit loops over examples, output units, hidden units and
+    inputs; returns grads."""
+    W2 = params["W2"]
+    (n_h, n_x), n_y, m = params["W1"].shape, W2.shape[0], X.shape[1]
+    A1, A2 = cache["A1"], cache["A2"]
+    dW1, db1 = np.zeros((n_h, n_x)), np.zeros((n_h, 1))
+    dW2, db2 = np.zeros((n_y, n_h)), np.zeros((n_y, 1))
+    for i in range(m):
+        for k in range(n_y):
+            dz2 = A2[k, i] - Y[k, i]
+            db2[k, 0] += dz2
+            for h in range(n_h):
+                dW2[k, h] += dz2 * A1[h, i]
+        for h in range(n_h):
+            dz1 = 0.0
+            for k in range(n_y):
+                dz1 += W2[k, h] * (A2[k, i] - Y[k, i])
+            dz1 *= 1 - A1[h, i] ** 2
+            db1[h, 0] += dz1
+            for j in range(n_x):
+                dW1[h, j] += dz1 * X[j, i]
+    return {"dW1": dW1 / m, "db1": db1 / m, "dW2": dW2 / m, "db2": db2 / m}
+
+
+def _updated(params, grads, learning_rate):
+    """params moved by -learning_rate times their gradients, in a new dict."""
+    return {name: params[name] - learning_rate * grads["d" + name] for name in ("W1", "b1", "W2", "b2")}
+
+
+def train_step_loop(X, Y, params, learning_rate):
+    """A training step with the per-example forward_loop and backward_loop; returns (new_params, cost, grads), the
+    cost before the update."""
+    _, cache = forward_loop(X, params)
+    grads = backward_loop(params, cache, X, Y)
+    cost = float(np.mean(np.logaddexp(0.0, cache["Z2"]) - Y * cache["Z2"]))  # the cross-entropy from the logits
+    return _updated(params, grads, learning_rate), cost, grads
+
+
+def train_step_per_unit(X, Y, params, learning_rate):
+    """The lecture notes' training step (homework 05's starting point): loops over the examples, the hidden units
+    and the inputs, forward and backward; returns (new_params, cost, grads), the cost before the update. One output
+    unit."""
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    (n_h, n_x), m = W1.shape, X.shape[1]
+    total = 0.0
+    dW1, db1, dW2, db2 = np.zeros((n_h, n_x)), np.zeros((n_h, 1)), np.zeros((1, n_h)), np.zeros((1, 1))
+    for i in range(m):
+        a1 = np.zeros(n_h)
+        z2 = b2[0, 0]
+        for h in range(n_h):
+            z1 = b1[h, 0]
+            for j in range(n_x):
+                z1 += W1[h, j] * X[j, i]
+            a1[h] = np.tanh(z1)
+            z2 += W2[0, h] * a1[h]
+        total += _cross_entropy_from_logit(z2, Y[0, i])
+        dz2 = _sigmoid(z2) - Y[0, i]
+        db2[0, 0] += dz2
+        for h in range(n_h):
+            dW2[0, h] += dz2 * a1[h]
+            dz1 = W2[0, h] * dz2 * (1 - a1[h] ** 2)
+            db1[h, 0] += dz1
+            for j in range(n_x):
+                dW1[h, j] += dz1 * X[j, i]
+    grads = {"dW1": dW1 / m, "db1": db1 / m, "dW2": dW2 / m, "db2": db2 / m}
+    return _updated(params, grads, learning_rate), float(total / m), grads

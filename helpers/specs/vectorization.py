@@ -1,0 +1,302 @@
+"""Assignment 05, the vectorization homework: what it grades (the training step in two stages, its loops, its
+speed), on which problems; its catalogue of mistakes and its
+questions' answers are in helpers/answers/vectorization.py."""
+import contextlib
+import copy
+import io
+import warnings
+
+import numpy as np
+
+from helpers import codecheck
+from helpers.reference import shallow
+from helpers.reference.shallow import forward, initialize_parameters, train_step, train_step_per_unit
+from helpers.answers import vectorization as answers
+from helpers.specs import Graded, questions
+from helpers.answers.logistic_regression import logistic_cost
+from helpers.specs.shallow_network import example_problem, random_problem
+
+# -- test problems: a whole training step, compared with the loop version or the reference --------------------
+
+
+STEP_OUTPUTS = ("new_params", "cost", "grads")
+
+
+def _train_step_problems(seed=None, count=6):
+    """[(args, case, the course's version the step is compared with)] for assignment 5's training step."""
+    if seed is None:
+        X, Y, params = example_problem(m=4)
+        return [((X, Y, params, 0.5), "example, vs the loop version", train_step_per_unit)]
+    rng, problems = np.random.default_rng(seed), []
+    for index in range(count):
+        X, Y, params, case = random_problem(rng, max_hiddens=8, max_examples=39)
+        learning_rate = float(rng.uniform(0.01, 2.0))
+        against, version = (("the loop version", train_step_per_unit) if index % 3 == 0
+                            else ("the reference", train_step))
+        problems.append(((X, Y, params, learning_rate), f"{case}, vs {against}", version))
+    return problems
+
+
+def train_step_problems(seed=None, count=6):
+    """Problems (X, Y, params, learning_rate) for a whole training step."""
+    return [(args, case) for args, case, _ in _train_step_problems(seed, count)]
+
+
+# -- the mistakes a student's step is compared with (helpers/answers) -------------------------------
+
+
+# -- checks that are more than a comparison with the reference (a test cell names them) ----------------------
+
+
+def train_step_cases(check, train_step_vectorized, seed=None):
+    """Assignment 5 (a): cost, gradients and new parameters against the loop version or the reference, with m."""
+    graded = check.graded
+    for (X, Y, params, learning_rate), case, version in _train_step_problems(seed):
+        expected_params, expected_cost, expected_grads = version(X, Y, params, learning_rate)
+        variants = graded.mistakes(X, Y, params, learning_rate)
+        new_params, step_cost, grads = check.call(train_step_vectorized, X, Y, params, learning_rate,
+                                                  outputs=graded.outputs)
+        suffix, m = f" [{case}]", X.shape[1]
+        check.compare_output("cost", step_cost, expected_cost, m=m, suffix=suffix,
+                             mistakes=logistic_cost(forward(X, params)[0], Y))
+        check.compare_output("grads", grads, expected_grads, m=m, suffix=suffix,
+                             mistakes={diagnosis: variant[2] for diagnosis, variant in variants.items()})
+        check.compare_output("new_params", new_params, expected_params, suffix=suffix,
+                             mistakes={diagnosis: variant[0] for diagnosis, variant in variants.items()})
+
+
+def check_no_loops(check, train_step_vectorized):
+    """Assignment 5 (b): the step runs, and neither it nor the notebook's functions it calls has a Python loop."""
+    from helpers import datasets
+
+    X, Y = datasets.noisy_xor(m=10, noise=0.25, seed=5)
+    check.call(train_step_vectorized, X, Y, initialize_parameters(2, 3, 1, seed=5, scale=1.0), 0.5,
+               outputs=STEP_OUTPUTS)
+    loops = codecheck.loop_message(train_step_vectorized)
+    check.require("no for/while loop, comprehension, map or np.vectorize", not loops, loops)
+
+
+SPEED_EXAMPLES, MIN_SPEEDUP = 10_000, 20
+
+
+# The loop version is timed on the first LOOP_EXAMPLES of the examples only: its time grows in step with m (every
+# example costs the same Python loops; benchmarks/vectorization.py measures it), so SPEED_EXAMPLES / LOOP_EXAMPLES
+# times its time stands for all of them, and the test no longer waits seconds for it.
+LOOP_EXAMPLES = 250
+
+
+SPEED_PROBE_SEED = 509  # a problem like the hidden tests', for a step whose timed results are wrong
+# The timed calls whose results are checked, drawn at random from them (where no reference is at hand, as in a
+# student's edition, each check runs the loop version: a second or so on SPEED_EXAMPLES examples).
+MAX_CHECKED_TIMED_CALLS = 8
+
+
+def loop_version_on_a_share(share):
+    """train_step_per_unit on the first `share` examples of its arguments (what a speed test times, and scales
+    up)."""
+    def loop_version(X, Y, params, learning_rate):
+        return train_step_per_unit(X[:, :share], Y[:, :share], params, learning_rate)
+    return loop_version
+
+
+def check_speed(check, train_step_vectorized):
+    """Assignment 5 (c): at least MIN_SPEEDUP times faster than the homework's loop version (train_step_per_unit)
+    on SPEED_EXAMPLES examples, both timed here, side by side, each call on fresh inputs; the loop version runs on
+    LOOP_EXAMPLES of them, its time scaled up."""
+    from helpers import datasets
+
+    X, Y = datasets.noisy_xor(m=SPEED_EXAMPLES, noise=0.25, seed=6)
+    params = initialize_parameters(2, 4, 1, seed=6, scale=1.0)
+    new_params, _, grads = check.call(train_step_vectorized, X, Y, params, 1.2, outputs=STEP_OUTPUTS)
+    if check.failures or not check.require(
+            "returns new_params and grads with the parameters' shapes",
+            isinstance(new_params, dict) and isinstance(grads, dict)
+            and all(np.shape(new_params.get(name)) == value.shape and np.shape(grads.get("d" + name)) == value.shape
+                    for name, value in params.items()),
+            "new_params must hold W1, b1, W2, b2 and grads dW1, db1, dW2, db2, each of its parameter's shape."):
+        return
+    rng = np.random.default_rng(6)
+
+    def fresh_problem():
+        """New inputs for every timed call, so that remembering an answer gains nothing."""
+        return rng.normal(size=X.shape), rng.integers(0, 2, size=Y.shape), _random_parameters(rng, 2, 4, 1.0), 1.2
+
+    timed = []
+    speedup = codecheck.speedup(loop_version_on_a_share(LOOP_EXAMPLES), train_step_vectorized, fresh_problem,
+                                timed_calls=timed) * SPEED_EXAMPLES / LOOP_EXAMPLES
+    print(f"on {X.shape[1]} examples your step is {speedup:.0f} times faster than the loop version (timed on "
+          f"{LOOP_EXAMPLES} of them, its time times {SPEED_EXAMPLES // LOOP_EXAMPLES})")
+    if _require_the_work_was_done(check, timed, train_step_vectorized):
+        check.require(f"at least {MIN_SPEEDUP} times faster", speedup >= MIN_SPEEDUP,
+                      f"less than {MIN_SPEEDUP} times faster (the line above says how much). Look for work done "
+                      "once per example or per unit: every line should handle whole matrices.")
+
+
+def _random_parameters(rng, n_x, n_h, scale):
+    """A one-output network's parameters for a timed call: weights scale * N(0, 1) drawn from rng, zero biases."""
+    return {"W1": scale * rng.standard_normal((n_h, n_x)), "b1": np.zeros((n_h, 1)),
+            "W2": scale * rng.standard_normal((1, n_h)), "b2": np.zeros((1, 1))}
+
+
+def _require_the_work_was_done(check, timed, student):
+    """A row: the timed calls returned the course's step's results on their inputs, unless the student's step
+    gets another problem of the hidden tests' kind wrong too (a mistake that part (a) counts already). So a step
+    that answers quickly, and wrongly, only where it guesses it is timed earns no speed."""
+    # a sample of them: a step that answers wrongly where it guesses it is timed does so in most timed calls
+    checked = [timed[index] for index in np.random.default_rng().permutation(len(timed))[:MAX_CHECKED_TIMED_CALLS]]
+    wrong = sum(not _same_step(result, train_step(*args)) for args, result in checked)
+    if wrong:
+        ((args, _),) = train_step_problems(seed=SPEED_PROBE_SEED, count=1)
+        try:  # its warnings and stderr were reported by part (a); here they would cost the cell its points
+            with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
+                warnings.simplefilter("ignore")
+                right_elsewhere = _same_step(student(*copy.deepcopy(args)), train_step(*args))
+        except Exception:  # the step's own failure: part (a) reports it
+            right_elsewhere = False
+        if not right_elsewhere:
+            return True
+    return check.require(
+        "the timed calls return the right results", not wrong,
+        f"{wrong} of {len(checked)} timed calls returned other results than the course's step on the same "
+        "inputs, although your step is right on other problems: a step must do the same work whatever its inputs.")
+
+
+def _same_step(result, expected, rtol=1e-6):
+    """result is (new_params, cost, grads) equal to expected's, entry by entry and in shape, up to rounding."""
+    from helpers.gradcheck import error_relative_to_largest
+
+    try:
+        new_params, cost, grads = result
+        arrays_agree = all(np.shape(got[key]) == value.shape
+                           and error_relative_to_largest(np.asarray(got[key], dtype=float), value) <= rtol
+                           for got, want in ((new_params, expected[0]), (grads, expected[2]))
+                           for key, value in want.items())
+        cost = np.asarray(cost, dtype=float)
+        return arrays_agree and cost.size == 1 and abs(cost.item() - expected[1]) <= rtol * abs(expected[1])
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+        return False
+
+
+def check_same_boundary(check, train_step_vectorized, num_steps=200):
+    """Assignment 5 (d): num_steps steps of the student's step from the same start as the homework's loop version
+    reach the same parameters, and the same class on a grid over noisy XOR (up to rounding at the boundary).
+
+    The loop version's steps are computed by the course's vectorized step, which gives the same results up to
+    rounding (tests/test_shallow.py) in a twentieth of the time: this test no longer costs a second a hand-in."""
+    from helpers import datasets
+
+    X, Y = datasets.noisy_xor(m=200, noise=0.25, seed=3)
+    start = initialize_parameters(2, 4, 1, seed=0, scale=1.0)
+    grid = np.mgrid[-0.75:1.75:101j, -0.75:1.75:101j].reshape(2, -1)
+    check.call(train_step_vectorized, X, Y, start, 1.2, outputs=STEP_OUTPUTS)
+    if check.failures:
+        return
+    looped = trained = start
+    for _ in range(num_steps):
+        looped, _, _ = train_step(X, Y, looped, 1.2)
+    for _ in range(num_steps):
+        trained, _, _ = check.call(train_step_vectorized, X, Y, trained, 1.2, outputs=STEP_OUTPUTS)
+        if check.failures:
+            break
+    check.compare_output("new_params", trained, looped, suffix=f" after {num_steps} steps")
+    if check.failures:
+        check.notes.append(f"training repeats your step {num_steps} times, so any difference in part (a) "
+                           "grows here: make part (a) pass first.")
+        return
+    A2_loop, A2_yours = forward(grid, looped)[0], forward(grid, trained)[0]
+    # only a point within rounding distance of the boundary may change sides
+    changed = ((A2_yours > 0.5) != (A2_loop > 0.5)) & (np.abs(A2_loop - 0.5) > 1e-6)
+    check.require(f"the same class on all {grid.shape[1]} grid points", not np.any(changed),
+                  f"{np.count_nonzero(changed)} grid points are classified differently after training.")
+
+
+STAGE1_MAX_LOOPS = 1
+
+
+def check_one_loop(check, train_step_per_example_student):
+    """Assignment 5 stage 1: the step runs and keeps at most one loop (the one over the examples): no loop over
+    hidden units or inputs, inside it or anywhere else in the code it runs."""
+    from helpers import datasets
+
+    X, Y = datasets.noisy_xor(m=10, noise=0.25, seed=5)
+    check.call(train_step_per_example_student, X, Y, initialize_parameters(2, 3, 1, seed=5, scale=1.0), 0.5,
+               outputs=STEP_OUTPUTS)
+    name = getattr(train_step_per_example_student, "__name__", "train_step_per_example")
+    loops, reason = codecheck.loops_in(train_step_per_example_student)
+    if reason:
+        check.require("only the loop over the examples", False, reason)
+        return
+    named = "; ".join(f"{kind} at {codecheck.line_label(line)}: `{text}`" for line, kind, text in loops)
+    check.require("only the loop over the examples", len(loops) <= STAGE1_MAX_LOOPS,
+                  f"`{name}` runs {len(loops)} loops: {named}. Stage 1 keeps one loop, over the examples; inside it "
+                  "work on the example's whole column: a1 = np.tanh(W1 @ x + b1) for all units at once, "
+                  "np.outer(dz1, x) for all of dW1's entries.")
+
+
+# The loop version's time grows in step with the examples here too (benchmarks/vectorization.py measures it): it is
+# timed on a third of them.
+STAGE1_SPEED = {"examples": 300, "inputs": 8, "hiddens": 32, "loop_examples": 100}
+
+
+STAGE1_MIN_SPEEDUP = 5
+
+
+def check_stage_speed(check, student, min_speedup, examples, inputs, hiddens, loop_examples=None, seed=6):
+    """At least min_speedup times faster than the course's train_step_per_unit on a network of the given sizes,
+    both timed here, each call on fresh inputs; the loop version runs on the first loop_examples of the examples
+    (all by default), its time scaled up (as check_speed does)."""
+    rng = np.random.default_rng(seed)
+    loop_examples = loop_examples or examples
+
+    def fresh_problem():
+        """New inputs for every timed call, so that remembering an answer gains nothing."""
+        return (rng.normal(size=(inputs, examples)), rng.integers(0, 2, size=(1, examples)),
+                _random_parameters(rng, inputs, hiddens, 0.5), 1.2)
+
+    args = fresh_problem()
+    new_params, _, grads = check.call(student, *args, outputs=STEP_OUTPUTS)
+    if check.failures or not check.require(
+            "returns new_params and grads with the parameters' shapes",
+            isinstance(new_params, dict) and isinstance(grads, dict)
+            and all(np.shape(new_params.get(key)) == value.shape and np.shape(grads.get("d" + key)) == value.shape
+                    for key, value in args[2].items()),
+            "new_params must hold W1, b1, W2, b2 and grads dW1, db1, dW2, db2, each of its parameter's shape."):
+        return
+    timed = []
+    speedup = codecheck.speedup(loop_version_on_a_share(loop_examples), student, fresh_problem,
+                                timed_calls=timed) * examples / loop_examples
+    share = f" (timed on {loop_examples} of them, its time times {examples / loop_examples:g})" \
+        if loop_examples < examples else ""
+    print(f"with n_x={inputs}, n_h={hiddens} and m={examples} your step is {speedup:.1f} times faster than the "
+          f"loop version{share}")
+    if _require_the_work_was_done(check, timed, student):
+        check.require(f"at least {min_speedup} times faster", speedup >= min_speedup,
+                      f"less than {min_speedup} times faster (the line above says how much). Look for work still "
+                      "done once per hidden unit or per input.")
+
+
+def check_stage1_speed(check, train_step_per_example_student):
+    """Assignment 5 stage 1 (c): faster than the loop version where the units and inputs are many."""
+    check_stage_speed(check, train_step_per_example_student, STAGE1_MIN_SPEEDUP, **STAGE1_SPEED)
+
+
+# -- check-your-understanding questions: the kind of each answer (the answers are in helpers/answers) ---------
+QUESTIONS = {"inner_line_runs": "number", "bigger_win": "choice"}
+
+
+def check_answer_form(check, question, answer):
+    """The visible test of a question's answer: its form only (helpers/specs/questions.py)."""
+    return questions.check_form(check, QUESTIONS, question, answer)
+
+
+def check_answer(check, question, answer):
+    """The hidden test of a question's answer (helpers/specs/questions.py)."""
+    return questions.check_answer(check, QUESTIONS, answers.ANSWERS, question, answer)
+
+
+GRADED = {
+    "train_step_per_example": Graded(shallow.train_step_per_example, STEP_OUTPUTS, train_step_problems,
+                                     answers.shallow_train_step),
+    "train_step_vectorized": Graded(shallow.train_step, STEP_OUTPUTS, train_step_problems, answers.shallow_train_step,
+                                    not_from=("train_step_per_example",)),
+}

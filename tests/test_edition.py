@@ -1,0 +1,230 @@
+"""The student edition (`python -m autograder publish`): nothing graded in it, and its visible tests judge as the
+course's own do.
+
+One edition is published for the module (it runs the assignments with the solutions, recording the course's
+answers). Its visible tests then run on the solutions and on every example hand-in, in a kernel that sees only the
+edition's helpers, and each test cell's table is compared, row by row, with the table the full repository's
+helpers give in a kernel of its own.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from autograder import leaks, publish, submissions
+from helpers import grading
+from support import EXAMPLES_DIR, RELEASE_DIR, SOURCE_DIR, selected_assignments
+
+
+@pytest.fixture(scope="module")
+def edition(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("edition") / "course"
+    commit, report = publish.publish(folder, log=lambda line: None)
+    print(report.summary())
+    return folder, commit, report
+
+
+def run_visible_tests(notebook, folder, helpers_root=None):
+    """{grade_id: the rows of the test cell's table} of a filled notebook run in a fresh kernel; helpers_root puts
+    an edition's helpers first on the kernel's path."""
+    env = dict(os.environ)
+    if helpers_root:
+        env["PYTHONPATH"] = str(helpers_root)
+    client = NotebookClient(nbformat.from_dict(json.loads(json.dumps(notebook))), timeout=600,
+                            kernel_name="python3", allow_errors=True, resources={"metadata": {"path": str(folder)}})
+    client.execute(env=env)
+    tables = {}
+    for cell in client.nb.cells:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if not cell.get("metadata", {}).get("nbgrader", {}).get("grade"):
+            continue
+        data = [output["data"][grading.RESULT_MIMETYPE] for output in cell.get("outputs", [])
+                if grading.RESULT_MIMETYPE in output.get("data", {})]
+        errors = [f"{output.get('ename')}: {output.get('evalue')}" for output in cell.get("outputs", [])
+                  if output.get("output_type") == "error" and output.get("ename") != "ChecksFailed"]
+        tables[grade_id] = {"rows": [(row["name"], row["passed"], row["kind"], row["diagnosis"])
+                                     for table in data for row in table["rows"]],
+                            "notes": [note["text"] for table in data for note in table["notes"]],
+                            "errors": errors}
+    return tables
+
+
+def hand_ins():
+    """(assignment, name, answers) of the solutions and every example hand-in."""
+    found = []
+    for assignment in selected_assignments():
+        source = nbformat.read(SOURCE_DIR / assignment / f"{assignment}.ipynb", as_version=4)
+        solutions = submissions.solutions(source)
+        found.append((assignment, "solutions", solutions))
+        for path in submissions.fixture_files(EXAMPLES_DIR / assignment):
+            found.append((assignment, path.stem, submissions.read_fixture(path, solutions)))
+    return found
+
+
+HAND_INS = hand_ins()
+
+
+def test_the_edition_holds_nothing_graded(edition):
+    folder, commit, report = edition
+    assert commit and report.files > 50 and report.secrets > 100
+    assert report.hits == [], report.hits
+    assert not (folder / "source").exists()
+    assert not list(folder.rglob("*solution*"))
+
+
+def test_the_editions_course_functions_are_stand_ins_without_the_courses_code(edition):
+    """A kernel in the edition imports helpers.reference, but gets stand-ins: their source is one line each, and an
+    input nobody recorded gets no answer."""
+    folder, _, _ = edition
+    probe = (
+        "import inspect, numpy as np\n"
+        "from helpers.reference import shallow\n"
+        "from helpers import replay\n"
+        "assert shallow.backward.replayed == 'helpers.reference.shallow.backward', shallow.backward\n"
+        "assert 'dZ1' not in inspect.getsource(shallow)\n"
+        "try:\n"
+        "    shallow.backward({'W1': np.ones((1, 1))}, {}, np.ones((1, 1)), np.ones((1, 1)))\n"
+        "except replay.NotRecorded as error:\n"
+        "    print('refused:', error)\n")
+    result = subprocess.run([sys.executable, "-c", probe], cwd=folder, capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(folder)})
+    assert result.returncode == 0, result.stderr
+    assert "refused: the course's `helpers.reference.shallow.backward` was called with inputs" in result.stdout
+
+
+@pytest.mark.parametrize("assignment, name, answers", HAND_INS, ids=[f"{a}-{n}" for a, n, _ in HAND_INS])
+def test_the_visible_tests_judge_as_the_courses_do(edition, assignment, name, answers, tmp_path):
+    """Table by table, row by row: the same checks, verdicts, kinds and diagnoses in the edition as with the
+    course's own helpers."""
+    if any(package in code for code in answers.values() for package in ("helpers.reference", "helpers.answers")):
+        pytest.skip("a hand-in that rewrites the course's functions in its own kernel changes what its own visible "
+                    "tests compare with there; an edition's record cannot be rewritten so, and the grade comes from "
+                    "the trusted grader either way")
+    folder, _, _ = edition
+    notebook_name = f"{assignment}.ipynb"
+    released = nbformat.read(folder / "release" / assignment / notebook_name, as_version=4)
+    assert released == nbformat.read(RELEASE_DIR / assignment / notebook_name, as_version=4)
+    filled = submissions.fill_answers(released, answers)
+    # the notebook's own demonstrations (cells nbgrader does not track) test nothing: left out, in both runs
+    filled.cells = [cell for cell in filled.cells if cell.get("metadata", {}).get("nbgrader")]
+    with ThreadPoolExecutor(max_workers=2) as pool:  # two kernels side by side
+        edition_run = pool.submit(run_visible_tests, filled, folder / "release" / assignment, folder)
+        course_run = pool.submit(run_visible_tests, filled, RELEASE_DIR / assignment)
+        in_edition, in_course = edition_run.result(), course_run.result()
+    assert in_edition.keys() == in_course.keys()
+    for grade_id in in_course:
+        assert in_edition[grade_id]["rows"] == in_course[grade_id]["rows"], grade_id
+        assert in_edition[grade_id]["errors"] == in_course[grade_id]["errors"], grade_id
+        if name == "solutions":
+            assert in_edition[grade_id]["rows"] and all(row[1] for row in in_edition[grade_id]["rows"]), grade_id
+
+
+def test_publishing_again_adds_a_commit_only_for_a_change_and_keeps_a_students_copy(edition, monkeypatch,
+                                                                                    tmp_path):
+    folder, first, _ = edition
+    work = folder / "work" / "notebooks"
+    work.mkdir(parents=True)
+    (work / "mine.ipynb").write_text("a student's notebook")
+    again, _ = publish.publish(folder, log=lambda line: None)
+    assert again == ""  # nothing changed: no commit
+    changed_course = tmp_path / "edition"
+    shutil.copytree(publish.EDITION_TEMPLATE, changed_course)
+    (changed_course / "README.md").write_text("The course, changed.\n")
+    monkeypatch.setattr(publish, "EDITION_TEMPLATE", changed_course)
+    changed, _ = publish.publish(folder, log=lambda line: None)
+    log = subprocess.run(["git", "-C", str(folder), "log", "--format=%h"], capture_output=True, text=True).stdout
+    assert changed and log.split()[:2] == [changed, first]
+    assert (folder / "README.md").read_text() == "The course, changed.\n"
+    assert (work / "mine.ipynb").read_text() == "a student's notebook"
+
+
+def test_publish_refuses_a_folder_that_is_not_an_edition(tmp_path):
+    (tmp_path / "thesis.tex").write_text("years of work")
+    with pytest.raises(publish.PublishError, match="neither empty nor an edition"):
+        publish.publish(tmp_path, log=lambda line: None)
+    assert (tmp_path / "thesis.tex").read_text() == "years of work"
+
+
+# -- the leak scan can fail -------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def secrets():
+    return leaks.all_secrets()
+
+
+def throwaway_course(tmp_path):
+    """A copy of the released course: what the scan must find clean."""
+    course = tmp_path / "course"
+    shutil.copytree(RELEASE_DIR, course / "release")
+    return course
+
+
+def test_a_copy_of_the_release_is_clean(secrets, tmp_path):
+    assert leaks.scan(throwaway_course(tmp_path), secrets).hits == []
+
+
+def test_a_solution_planted_in_a_lecture_is_found_with_renamed_variables(secrets, tmp_path):
+    course = throwaway_course(tmp_path)
+    source = nbformat.read(SOURCE_DIR / "04_shallow_network" / "04_shallow_network.ipynb", as_version=4)
+    solution = submissions.solutions(source)["backward_propagation"]
+    # other variable names, the docstring gone, a comment added: the same syntax tree once names are numbered
+    disguised = (solution.replace("dZ2", "delta_out").replace("dZ1", "delta_hidden").replace("backward_propagation",
+                                                                                           "backprop")
+                 .replace('"""', "# ").replace("    m = ", "    # the batch size\n    m = "))
+    lecture = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# A lecture"),
+                                              nbformat.v4.new_code_cell("import numpy as np"),
+                                              nbformat.v4.new_code_cell(disguised)])
+    (course / "notebooks").mkdir()
+    nbformat.write(lecture, course / "notebooks" / "99_lecture.ipynb")
+    hits = leaks.scan(course, secrets).hits
+    assert ("solution", "04_shallow_network backward_propagation", "notebooks/99_lecture.ipynb cell 2") in hits
+
+
+def test_a_reference_body_a_hidden_test_and_an_answer_are_found_where_they_hide(secrets, tmp_path):
+    course = throwaway_course(tmp_path)
+    import inspect
+
+    from helpers.reference import logistic
+
+    (course / "helpers").mkdir()
+    (course / "helpers" / "mine.py").write_text(inspect.getsource(logistic.gradients).replace("dw", "grad_w"))
+    (course / "data.json").write_text(json.dumps({"answers": {"bigger_win": "b"}}))
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+        "Try `spec.backward_cases(check, backward_propagation, seed=405)` yourself.")]), course / "notes.ipynb")
+    kinds = {(kind, where) for kind, _, where in leaks.scan(course, secrets).hits}
+    assert ("reference", "helpers/mine.py") in kinds
+    assert ("answer", "data.json") in kinds
+    assert ("hidden test", "notes.ipynb cell 0") in kinds
+
+
+def test_a_leak_removed_from_the_files_is_still_found_in_the_history(secrets, tmp_path):
+    course = throwaway_course(tmp_path)
+    run = lambda *args: subprocess.run(["git", "-C", str(course), *publish.AUTHOR, *args], check=True,  # noqa: E731
+                                       capture_output=True)
+    run("init", "--quiet")
+    (course / "answers.py").write_text("inner_line_runs = 8000\n")
+    run("add", "--all")
+    run("commit", "--quiet", "-m", "oops")
+    (course / "answers.py").unlink()
+    run("add", "--all")
+    run("commit", "--quiet", "-m", "removed")
+    report = leaks.scan(course, secrets)
+    assert report.commits == 2
+    assert [where for kind, _, where in report.hits if kind == "answer"][0].startswith("answers.py (commit ")
+
+
+def test_the_command_fails_on_a_leak_and_says_where(tmp_path):
+    course = throwaway_course(tmp_path)
+    (course / "cheat.py").write_text("bias_change = 0.2\n")
+    result = subprocess.run([sys.executable, "-m", "autograder", "leaks", str(course)], capture_output=True,
+                            text=True)
+    assert result.returncode == 1
+    assert "answer (01_perceptron question_bias_change) found in cheat.py" in result.stdout
+    assert "1 hits" in result.stdout.splitlines()[0]
