@@ -228,3 +228,57 @@ def test_the_command_fails_on_a_leak_and_says_where(tmp_path):
     assert result.returncode == 1
     assert "answer (01_perceptron question_bias_change) found in cheat.py" in result.stdout
     assert "1 hits" in result.stdout.splitlines()[0]
+
+
+# -- stand-ins that answer from a record -----------------------------------------------------------------------
+
+
+def test_a_stand_in_without_a_recorded_answer_lets_the_students_own_function_answer_and_says_so(monkeypatch):
+    """In an edition, a stand-in answers from the record; a call it has no answer for goes to the student's own
+    function of that name, and the table's notes say so."""
+    import numpy as np
+
+    from helpers import replay
+    from helpers.specs import Graded
+
+    def record_of(*pairs):
+        return replay.Record({"arrays": {}, "calls": {"course.scale": [
+            [[replay.encode(np.array([[x]]))], [], replay.encode(np.array([[2 * x]]))] for x in pairs]}})
+
+    assignment = {"scale": Graded(replay.stand_in("course.scale"), ("result",)),
+                  "scale_twice": Graded(lambda x: 4 * x, ("result",))}
+    namespace = {}
+    exec("def scale(x):\n    return 3 * x\n\ndef scale_twice(x):\n    return scale(scale(x))\n", namespace)
+
+    monkeypatch.setattr(replay, "_record", record_of(1.0, 2.0))
+    replayed = grading.Check.of(assignment, "scale_twice")
+    (result,) = replayed.call(namespace["scale_twice"], np.array([[1.0]]))
+    assert result.tolist() == [[4.0]] and not replayed.notes  # the course's 2 * x, twice, from the record
+
+    monkeypatch.setattr(replay, "_record", record_of(2.0))
+    own = grading.Check.of(assignment, "scale_twice")
+    (result,) = own.call(namespace["scale_twice"], np.array([[1.0]]))
+    assert result.tolist() == [[9.0]]  # neither 1 nor 3 recorded: the student's 3 * x answered both
+    assert any("your own `scale` stood in for the course's" in note for note in own.notes)
+
+
+def test_the_record_keeps_plain_data_exactly_and_matches_arguments_up_to_the_last_bits():
+    import numpy as np
+
+    from helpers import replay
+
+    rng = np.random.default_rng(7)
+    rng.normal()
+    value = ({"W1": np.arange(6.0).reshape(2, 3), "b": np.float64(0.5)}, [1, "a", None, True], np.array(2.5),
+             float("nan"), rng, np.array([[1, 0]]))
+    arrays = {}
+    back = replay.decode(json.loads(json.dumps(replay.encode(value, arrays))), arrays)
+    assert back[0]["W1"].tolist() == value[0]["W1"].tolist() and type(back[0]["b"]) is np.float64
+    assert back[1] == value[1] and back[2].shape == () and np.isnan(back[3])
+    assert back[4].normal() == rng.normal() and back[5].dtype == value[5].dtype
+    recorded = replay.encode((np.array([[1.0, 2.0]]),), arrays)
+    assert replay.same(recorded, (np.array([[1.0, 2.0 + 1e-12]]),), arrays)
+    assert not replay.same(recorded, (np.array([[1.0, 2.0 + 1e-6]]),), arrays)
+    assert not replay.same(recorded, (np.array([1.0, 2.0]),), arrays)  # another shape
+    with pytest.raises(TypeError, match="not plain data"):
+        replay.encode(object())

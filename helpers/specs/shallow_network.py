@@ -231,17 +231,8 @@ def leaky_relu_backward_cases(check, backward_leaky_relu_student, seed=None):
 
 
 # -- check-your-understanding questions: the kind of each answer (the answers are in helpers/answers) ---------
-QUESTIONS = {"initial_cost": "number", "equal_units": "choice"}
-
-
-def check_answer_form(check, question, answer):
-    """The visible test of a question's answer: its form only (helpers/specs/questions.py)."""
-    return questions.check_form(check, QUESTIONS, question, answer)
-
-
-def check_answer(check, question, answer):
-    """The hidden test of a question's answer (helpers/specs/questions.py)."""
-    return questions.check_answer(check, QUESTIONS, answers.ANSWERS, question, answer)
+QUESTIONS = questions.Questions({"initial_cost": "number", "equal_units": "choice"}, answers)
+check_answer_form, check_answer = QUESTIONS.check_answer_form, QUESTIONS.check_answer
 
 
 GRADED = {

@@ -281,17 +281,8 @@ def check_stage1_speed(check, train_step_per_example_student):
 
 
 # -- check-your-understanding questions: the kind of each answer (the answers are in helpers/answers) ---------
-QUESTIONS = {"inner_line_runs": "number", "bigger_win": "choice"}
-
-
-def check_answer_form(check, question, answer):
-    """The visible test of a question's answer: its form only (helpers/specs/questions.py)."""
-    return questions.check_form(check, QUESTIONS, question, answer)
-
-
-def check_answer(check, question, answer):
-    """The hidden test of a question's answer (helpers/specs/questions.py)."""
-    return questions.check_answer(check, QUESTIONS, answers.ANSWERS, question, answer)
+QUESTIONS = questions.Questions({"inner_line_runs": "number", "bigger_win": "choice"}, answers)
+check_answer_form, check_answer = QUESTIONS.check_answer_form, QUESTIONS.check_answer
 
 
 GRADED = {
