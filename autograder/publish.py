@@ -1,11 +1,11 @@
 """python -m autograder publish DIR: the student edition of the course, a git repository of its own.
 
-What a graded class gets: the notation page (notebooks/), the released assignments (release/), the data, and the
-student package: helpers' public modules (datasets, plotting, gradcheck, the test cells' tables), the specs (what each
+What a graded class gets: the lectures and the notation page (notebooks/), the released assignments (release/), the
+data, and the student package: helpers' public modules (datasets, plotting, gradcheck, the test cells' tables), the specs (what each
 assignment's visible tests check), and, for the reference (helpers/reference) and the catalogues and answers
 (helpers/answers), stand-ins that answer from a record (helpers/replay.py): every call the lectures and the visible
-tests made of them, run here with the instructor's solutions (autograder/record.py). Nothing else of the course:
-not yet the lectures (their widgets and timing cells ask the course's functions for more than a record holds),
+tests made of them, run here with the instructor's solutions (autograder/record.py), a lecture's widgets over all their
+sliders' values. Nothing else of the course: not yet lectures 03 and 04 (LECTURES_NOT_IN_THE_EDITION),
 no source/, no solution, no hidden test, no answer, no reference code. The leak scan (autograder/leaks.py) checks the
 edition, and its history, before anything is committed.
 
@@ -35,6 +35,10 @@ LECTURES_DIR = REPO_ROOT / "notebooks"
 PUBLIC_MODULES = ("__init__", "datasets", "plotting", "gradcheck", "grading", "place", "codecheck", "notebook_loops",
                   "replay", "loops")
 REPLAYED_PACKAGES = ("reference", "answers")
+# Lectures that are not in the edition yet, for what they ask of the course's functions: lecture 03, the decision
+# regions of its two clouds (a grid of 840,000 numbers), a widget of 7,171 slider settings and a cross-check with
+# scikit-learn; lecture 04, its loss-landscape cells and live trainer (tens of thousands of calls, any setting).
+LECTURES_NOT_IN_THE_EDITION = ("03_logistic_regression_lecture.ipynb", "04_shallow_network_lecture.ipynb")
 MARKER = ".course-edition.json"  # in every edition: what it was published from; publish refuses other folders
 CELL_TIMEOUT = 900
 AUTHOR = ["-c", "user.name=Course publisher", "-c", "user.email=publisher@course.invalid"]
@@ -72,7 +76,7 @@ def notebooks_to_record(source_dir=SOURCE_DIR, release_dir=RELEASE_DIR, lectures
     """[(label, notebook, folder)]: every lecture of lectures_dir (none when it is None), and every released
     assignment with the solutions filled in."""
     found = []
-    for path in sorted(Path(lectures_dir).glob("*.ipynb")) if lectures_dir else []:
+    for path in edition_lectures(lectures_dir) if lectures_dir else []:
         notebook = nbformat.read(path, as_version=4)
         notebook.metadata["course_label"] = f"lecture {path.name}"
         found.append((path.name, notebook, path.parent))
@@ -85,7 +89,12 @@ def notebooks_to_record(source_dir=SOURCE_DIR, release_dir=RELEASE_DIR, lectures
     return found
 
 
-def record_course(scratch, log=print, workers=None, lectures_dir=None):
+def edition_lectures(lectures_dir=LECTURES_DIR):
+    """The lecture notebooks the edition holds."""
+    return [path for path in sorted(Path(lectures_dir).glob("*.ipynb")) if path.name not in LECTURES_NOT_IN_THE_EDITION]
+
+
+def record_course(scratch, log=print, workers=None, lectures_dir=LECTURES_DIR):
     """Run every lecture and every assignment with its solutions, recording the course's answers; return the path of
     the merged record."""
     scratch = Path(scratch)
@@ -141,10 +150,9 @@ def write_edition(stage, record_path, commit):
     stage = Path(stage)
     shutil.copytree(EDITION_TEMPLATE, stage, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
     (stage / "gitignore").rename(stage / ".gitignore")
-    # The lectures are not in the edition yet: their widgets and timing cells ask the course's functions for more
-    # than a record can hold (README, "Two editions"). The notation page is.
     (stage / "notebooks").mkdir()
-    shutil.copy2(LECTURES_DIR / "00_notation.md", stage / "notebooks" / "00_notation.md")
+    for path in [LECTURES_DIR / "00_notation.md", *edition_lectures()]:
+        shutil.copy2(path, stage / "notebooks" / path.name)
     shutil.copytree(RELEASE_DIR, stage / "release", ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
     package = Path(helpers.__file__).parent
     target = stage / "helpers"

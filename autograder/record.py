@@ -24,9 +24,9 @@ from helpers import replay
 SPEC_ORDER = ("perceptron", "adaline", "logistic_regression", "shallow_network", "vectorization")
 _calls = {}   # {name: {key of the arguments: [args, kwargs, result]}}
 _arrays = {}  # {digest: array}: every array once (replay.encode)
-# A call whose arguments and result hold more numbers than this is left out: the speed tests' calls on 10,000
-# examples, which an edition times with the loop version it has, not with the record.
-MAX_NUMBERS_PER_CALL = 20_000
+# A call whose arguments hold more numbers than this is left out (a lecture's decision regions ask about a grid of
+# 150,000 numbers; the speed tests' larger problems are timed in an edition with the loop version it has).
+MAX_NUMBERS_PER_CALL = 400_000
 # Calls made under these functions of the specs depend on how many calls a timing made: left out, so that the same
 # course always gives the same record (and publishing it again adds no commit).
 UNRECORDED_UNDER = {"_require_the_work_was_done"}
@@ -90,8 +90,54 @@ def _numbers(value):
     return 1
 
 
+# A lecture's interactive widget asks the course's functions again for every value of its sliders: while a lecture is
+# recorded, interact() also calls its function for every combination of its sliders' values (at most this many).
+MAX_WIDGET_COMBINATIONS = 1000
+
+
+def slider_values(widget):
+    """Every value a slider can take (its grid), or None for another kind of control."""
+    import ipywidgets
+
+    if isinstance(widget, ipywidgets.FloatLogSlider):
+        exponents = np.arange(widget.min, widget.max + widget.step / 2, widget.step)
+        return [float(widget.base ** exponent) for exponent in exponents]
+    if isinstance(widget, (ipywidgets.IntSlider, ipywidgets.IntRangeSlider)):
+        return list(range(widget.min, widget.max + 1, widget.step))
+    if isinstance(widget, ipywidgets.FloatSlider):
+        return [float(value) for value in np.round(np.arange(widget.min, widget.max + widget.step / 2, widget.step), 10)]
+    if isinstance(widget, (ipywidgets.SelectionSlider, ipywidgets.Dropdown)):
+        return [value for _, value in widget._options_full] if hasattr(widget, "_options_full") else list(widget.options)
+    return None
+
+
+def _exploring(interact):
+    """interact, which afterwards calls the function for every combination of its sliders' values, output hidden."""
+    @wraps(interact)
+    def explore(function=None, **controls):
+        shown = interact(function, **controls)
+        grids = {name: slider_values(control) for name, control in controls.items()}
+        fixed = {name: control for name, control in controls.items() if grids[name] is None}
+        sliders = {name: values for name, values in grids.items() if values is not None}
+        if sliders and int(np.prod([len(values) for values in sliders.values()])) <= MAX_WIDGET_COMBINATIONS:
+            import itertools
+
+            import matplotlib.pyplot as plt
+            from IPython.utils.capture import capture_output
+
+            for combination in itertools.product(*sliders.values()):
+                with capture_output():
+                    function(**dict(zip(sliders, combination)), **fixed)
+                plt.close("all")
+        return shown
+    return explore
+
+
 def install():
     """Record from now on every outside call of helpers.reference and helpers.answers in this process."""
+    import ipywidgets
+
+    ipywidgets.interact = _exploring(ipywidgets.interact)
     for package in (helpers.reference, helpers.answers):
         for module in _modules(package):
             for name, function in recorded_functions(module).items():

@@ -115,7 +115,13 @@ def same(recorded, value, arrays=None):
         content = recorded["array"] if "array" in recorded else arrays[recorded["ref"]]
         if not isinstance(value, np.ndarray) or list(value.shape) != content["shape"]:
             return False
-        wanted = decode({"array": content})
+        cache = getattr(arrays, "decoded", None)
+        if cache is not None and "ref" in recorded:
+            wanted = cache.get(recorded["ref"])
+            if wanted is None:
+                wanted = cache[recorded["ref"]] = decode({"array": content})
+        else:
+            wanted = decode({"array": content})
         if wanted.dtype.kind in "biuf" and value.dtype.kind in "biuf":
             return _close(wanted.astype(np.float64), value.astype(np.float64))
         return wanted.dtype == value.dtype and np.array_equal(wanted, value)
@@ -152,12 +158,21 @@ def _close(wanted, got):
 # -- the record and its stand-ins ------------------------------------------------------------------------------
 
 
+class _DecodedArrays(dict):
+    """The record's arrays by digest, each decoded once, when first compared (a widget compares hundreds a move)."""
+
+    def __init__(self, encoded):
+        super().__init__(encoded)
+        self.decoded = {}
+
+
 class Record:
     """The course's answers in an edition: {"arrays": {digest: array}, "calls": {function name: [[arguments, keyword
     arguments, result], ...]}}, all plain data (encode)."""
 
     def __init__(self, data):
-        self.arrays, self.calls = data.get("arrays", {}), data.get("calls", {})
+        self.arrays, self.calls = _DecodedArrays(data.get("arrays", {})), data.get("calls", {})
+        self._index = {}  # {name: {coarse key of the arguments: [recorded calls]}}, made on first use
 
     @classmethod
     def load(cls, path=RECORD_FILE):
@@ -165,11 +180,43 @@ class Record:
 
     def answer(self, name, args, kwargs):
         """The result of the recorded call of `name` with these arguments; NotRecorded if there is none."""
-        for recorded_args, recorded_kwargs, result in self.calls.get(name, ()):
-            if same({"tuple": recorded_args}, tuple(args), self.arrays) \
-                    and same({"dict": recorded_kwargs}, dict(kwargs), self.arrays):
-                return decode(result, self.arrays)
+        if name not in self._index:
+            index = self._index[name] = {}
+            for call in self.calls.get(name, ()):
+                key = _coarse((decode({"tuple": call[0]}, self.arrays), decode({"dict": call[1]}, self.arrays)))
+                index.setdefault(key, []).append(call)
+        # the calls whose arguments round alike first; all of them only if none of those matches (a number that
+        # rounds the other way on another machine)
+        nearby = self._index[name].get(_coarse((tuple(args), dict(kwargs))), [])
+        for calls in (nearby, self.calls.get(name, ())):
+            for recorded_args, recorded_kwargs, result in calls:
+                if same({"tuple": recorded_args}, tuple(args), self.arrays) \
+                        and same({"dict": recorded_kwargs}, dict(kwargs), self.arrays):
+                    return decode(result, self.arrays)
         raise NotRecorded(name)
+
+
+def _coarse(value):
+    """A hashable summary of value in which numbers that agree to about 7 digits (of the largest entry, for an
+    array) are alike: what Record.answer looks a call up by before it compares within MATCH_RTOL."""
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind not in "biuf":
+            return ("array", value.shape, value.dtype.str, value.tobytes())
+        floats = value.astype(np.float64)
+        scale = float(np.max(np.abs(floats), initial=0.0)) if np.all(np.isfinite(floats)) else 1.0
+        rounded = np.round(floats / scale, 7) if scale else floats
+        return ("array", value.shape, hashlib.sha1(np.nan_to_num(rounded).tobytes()).hexdigest(), f"{scale:.6g}")
+    if isinstance(value, (tuple, list)):
+        return (type(value).__name__, tuple(_coarse(item) for item in value))
+    if isinstance(value, dict):
+        return ("dict", tuple(sorted((repr(key), _coarse(item)) for key, item in value.items())))
+    if isinstance(value, (bool, str)) or value is None:
+        return value
+    if isinstance(value, numbers.Real):
+        return f"{float(value):.7g}"
+    if isinstance(value, np.random.Generator):
+        return ("rng", json.dumps(encode(value), sort_keys=True))
+    return ("other", repr(value))
 
 
 _record = None

@@ -125,6 +125,23 @@ def test_the_visible_tests_judge_as_the_courses_do(edition, assignment, name, an
             assert in_edition[grade_id]["rows"] and all(row[1] for row in in_edition[grade_id]["rows"]), grade_id
 
 
+@pytest.mark.parametrize("lecture", [path.name for path in publish.edition_lectures()])
+def test_a_lecture_runs_top_to_bottom_in_the_edition_and_its_widget_answers_every_setting(edition, lecture):
+    """In a kernel that sees only the edition: no cell fails, and after the lecture the widget's function answers
+    settings other than the one it showed (the record holds every setting of its sliders)."""
+    folder, _, _ = edition
+    notebook = nbformat.read(folder / "notebooks" / lecture, as_version=4)
+    assert lecture not in publish.LECTURES_NOT_IN_THE_EDITION
+    settings = {"01_perceptron_lecture.ipynb": "show_update(len(history) - 1)",
+                "02_adaline_lecture.ipynb": "show_learning_rate(10 ** -2.0)\nshow_learning_rate(10 ** -1.6)"}
+    notebook.cells.append(nbformat.v4.new_code_cell(settings[lecture]))
+    client = NotebookClient(notebook, timeout=600, kernel_name="python3",
+                            resources={"metadata": {"path": str(folder / "notebooks")}})
+    client.execute(env={**os.environ, "PYTHONPATH": str(folder)})  # raises on the first failing cell
+    last = client.nb.cells[-1].outputs
+    assert any("image/png" in output.get("data", {}) for output in last)
+
+
 def test_publishing_again_adds_a_commit_only_for_a_change_and_keeps_a_students_copy(edition, monkeypatch,
                                                                                     tmp_path):
     folder, first, _ = edition
