@@ -154,9 +154,8 @@ def _squeezed(text):
 def _hidden_lines(source):
     for block in HIDDEN_TESTS.findall(source):
         for line in block.splitlines():
-            line = line.split("#", 1)[0].strip() if line.lstrip().startswith("#") else line.strip()
-            if line:
-                yield line
+            if line.strip() and not line.lstrip().startswith("#"):
+                yield line.strip()
 
 
 def secrets_of_source(source_dir=SOURCE_DIR):

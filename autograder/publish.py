@@ -13,6 +13,7 @@ Publishing again after a course change adds a commit (nothing when nothing chang
 the edition's git-ignored work/ (made by its `make lab`, student/work_copy.py), which publishing never touches.
 """
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -137,9 +138,10 @@ def stub_source(module):
 
 
 def _is_plain_literal(value):
+    """True for a value whose repr is Python that gives it back: a bool, int, finite float, str, or a tuple of them."""
     if isinstance(value, tuple):
         return all(_is_plain_literal(item) for item in value)
-    return isinstance(value, (bool, int, float, str)) and repr(value) == repr(eval(repr(value)))  # noqa: S307
+    return isinstance(value, (bool, int, str)) or (isinstance(value, float) and math.isfinite(value))
 
 
 def write_edition(stage, record_path, commit):

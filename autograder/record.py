@@ -102,12 +102,12 @@ def slider_values(widget):
     if isinstance(widget, ipywidgets.FloatLogSlider):
         exponents = np.arange(widget.min, widget.max + widget.step / 2, widget.step)
         return [float(widget.base ** exponent) for exponent in exponents]
-    if isinstance(widget, (ipywidgets.IntSlider, ipywidgets.IntRangeSlider)):
+    if isinstance(widget, ipywidgets.IntSlider):
         return list(range(widget.min, widget.max + 1, widget.step))
     if isinstance(widget, ipywidgets.FloatSlider):
         return [float(value) for value in np.round(np.arange(widget.min, widget.max + widget.step / 2, widget.step), 10)]
     if isinstance(widget, (ipywidgets.SelectionSlider, ipywidgets.Dropdown)):
-        return [value for _, value in widget._options_full] if hasattr(widget, "_options_full") else list(widget.options)
+        return list(widget._options_values)  # the values behind the labels
     return None
 
 
