@@ -5,8 +5,8 @@ data, and the student package: helpers' public modules (datasets, plotting, grad
 assignment's visible tests check), and, for the reference (helpers/reference) and the catalogues and answers
 (helpers/answers), stand-ins that answer from a record (helpers/replay.py): every call the lectures and the visible
 tests made of them, run here with the instructor's solutions (autograder/record.py), a lecture's widgets over all their
-sliders' values. Nothing else of the course: not yet lectures 03 and 04 (LECTURES_NOT_IN_THE_EDITION),
-no source/, no solution, no hidden test, no answer, no reference code. The leak scan (autograder/leaks.py) checks the
+sliders' values, a lecture's long studies (helpers.replay.study) as their results. Nothing else of the course: no
+source/, no solution, no hidden test, no answer, no reference code. The leak scan (autograder/leaks.py) checks the
 edition, and its history, before anything is committed.
 
 Publishing again after a course change adds a commit (nothing when nothing changed); a student's own copy lives in
@@ -36,10 +36,6 @@ LECTURES_DIR = REPO_ROOT / "notebooks"
 PUBLIC_MODULES = ("__init__", "datasets", "plotting", "gradcheck", "grading", "place", "codecheck", "notebook_loops",
                   "replay", "loops")
 REPLAYED_PACKAGES = ("reference", "answers")
-# Lectures that are not in the edition yet, for what they ask of the course's functions: lecture 03, the decision
-# regions of its two clouds (a grid of 840,000 numbers), a widget of 7,171 slider settings and a cross-check with
-# scikit-learn; lecture 04, its loss-landscape cells and live trainer (tens of thousands of calls, any setting).
-LECTURES_NOT_IN_THE_EDITION = ("03_logistic_regression_lecture.ipynb", "04_shallow_network_lecture.ipynb")
 MARKER = ".course-edition.json"  # in every edition: what it was published from; publish refuses other folders
 CELL_TIMEOUT = 900
 AUTHOR = ["-c", "user.name=Course publisher", "-c", "user.email=publisher@course.invalid"]
@@ -92,7 +88,7 @@ def notebooks_to_record(source_dir=SOURCE_DIR, release_dir=RELEASE_DIR, lectures
 
 def edition_lectures(lectures_dir=LECTURES_DIR):
     """The lecture notebooks the edition holds."""
-    return [path for path in sorted(Path(lectures_dir).glob("*.ipynb")) if path.name not in LECTURES_NOT_IN_THE_EDITION]
+    return sorted(Path(lectures_dir).glob("*.ipynb"))
 
 
 def record_course(scratch, log=print, workers=None, lectures_dir=LECTURES_DIR):
@@ -170,7 +166,7 @@ def write_edition(stage, record_path, commit):
         parent = importlib.import_module(f"helpers.{package_name}")
         (folder / "__init__.py").write_text(
             f'"""Stands in for the course\'s helpers.{package_name} in this edition: its modules answer from the '
-            'record of the\ncourse\'s answers (helpers/replay.py)."""\n')
+            'record of the\ncourse\'s answers (helpers/replay.py)."""\n\nREPLAYED = True\n')
         for info in pkgutil.iter_modules(parent.__path__):
             module = importlib.import_module(f"helpers.{package_name}.{info.name}")
             (folder / f"{info.name}.py").write_text(stub_source(module))

@@ -138,6 +138,8 @@ def install():
     import ipywidgets
 
     ipywidgets.interact = _exploring(ipywidgets.interact)
+    # A lecture's study (helpers.replay.study) is recorded as one call, its thousands of inner calls are its own.
+    replay._recorder = lambda name, function, args, kwargs: _recording(name, function)(*args, **kwargs)
     for package in (helpers.reference, helpers.answers):
         for module in _modules(package):
             for name, function in recorded_functions(module).items():

@@ -102,3 +102,22 @@ def train_step_per_unit(X, Y, params, learning_rate):
                 dW1[h, j] += dz1 * X[j, i]
     grads = {"dW1": dW1 / m, "db1": db1 / m, "dW2": dW2 / m, "db2": db2 / m}
     return _updated(params, grads, learning_rate), float(total / m), grads
+
+
+def cost_loop(A2, Y, epsilon=1e-12):
+    """The mean cross-entropy of the probabilities A2 against Y, one example at a time, each probability clipped to
+    [epsilon, 1 - epsilon] so that a saturated output gives a large finite loss; a float."""
+    total = 0.0
+    for a, y in zip(np.clip(A2, epsilon, 1.0 - epsilon).ravel(), np.asarray(Y).ravel()):
+        total -= y * np.log(a) + (1 - y) * np.log(1 - a)
+    return float(total / np.asarray(Y).size)
+
+
+def predict_loop(X, params, threshold=0.5):
+    """Labels 1 where forward_loop's output is above threshold, else 0, one example at a time; an int array
+    (n_y, m)."""
+    A2, _ = forward_loop(X, params)
+    labels = np.zeros(A2.shape, dtype=int)
+    for i in range(A2.shape[1]):
+        labels[:, i] = A2[:, i] > threshold
+    return labels

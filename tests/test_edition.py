@@ -12,10 +12,12 @@ import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
+from nbclient.exceptions import CellTimeoutError
 
 from autograder import leaks, publish, submissions
 from helpers import grading
@@ -131,15 +133,38 @@ def test_a_lecture_runs_top_to_bottom_in_the_edition_and_its_widget_answers_ever
     settings other than the one it showed (the record holds every setting of its sliders)."""
     folder, _, _ = edition
     notebook = nbformat.read(folder / "notebooks" / lecture, as_version=4)
-    assert lecture not in publish.LECTURES_NOT_IN_THE_EDITION
     settings = {"01_perceptron_lecture.ipynb": "show_update(len(history) - 1)",
-                "02_adaline_lecture.ipynb": "show_learning_rate(10 ** -2.0)\nshow_learning_rate(10 ** -1.6)"}
+                "02_adaline_lecture.ipynb": "show_learning_rate(10 ** -2.0)\nshow_learning_rate(10 ** -1.6)",
+                "03_logistic_regression_lecture.ipynb": "show_model(3.0, 0.5)\nshow_model(-4.0, -5.0)",
+                # the trainer at a setting the record does not hold: the loop versions train, and say so
+                "04_shallow_network_lecture.ipynb": TRAIN_ELSEWHERE}
     notebook.cells.append(nbformat.v4.new_code_cell(settings[lecture]))
-    client = NotebookClient(notebook, timeout=600, kernel_name="python3",
-                            resources={"metadata": {"path": str(folder / "notebooks")}})
-    client.execute(env={**os.environ, "PYTHONPATH": str(folder)})  # raises on the first failing cell
+    for attempt in (1, 2):
+        client = NotebookClient(nbformat.from_dict(json.loads(json.dumps(notebook))), timeout=300,
+                                kernel_name="python3", resources={"metadata": {"path": str(folder / "notebooks")}})
+        try:
+            client.execute(env={**os.environ, "PYTHONPATH": str(folder)})  # raises on the first failing cell
+            break
+        except CellTimeoutError:
+            # Once in a few hundred runs, ipykernel 7's shell channel leaves a request unread with the kernel idle
+            # (ipython/ipykernel#1554): a cell of these lectures takes seconds, not minutes. A fresh kernel, once.
+            if attempt == 2:
+                raise
     last = client.nb.cells[-1].outputs
     assert any("image/png" in output.get("data", {}) for output in last)
+    if lecture.startswith("04"):
+        told = "".join(output.get("text", "") for output in last if output.get("name") == "stderr")
+        assert "loop version `train_step_per_unit` answers instead" in told
+
+
+TRAIN_ELSEWHERE = """\
+hidden_units.value, learning_rate.value, iterations.value = 2, 1.0, 500
+train_and_draw()
+assert status.value.startswith("trained in") and 0.5 < last_run["train_accuracy"] <= 1, status.value
+import base64
+png = picture.outputs[0]["data"]["image/png"]  # the trainer's new picture, shown as the cell's output
+display(Image(data=base64.b64decode(png) if isinstance(png, str) else png, format="png"))
+"""
 
 
 def test_publishing_again_adds_a_commit_only_for_a_change_and_keeps_a_students_copy(edition, monkeypatch,
@@ -154,6 +179,9 @@ def test_publishing_again_adds_a_commit_only_for_a_change_and_keeps_a_students_c
     shutil.copytree(publish.EDITION_TEMPLATE, changed_course)
     (changed_course / "README.md").write_text("The course, changed.\n")
     monkeypatch.setattr(publish, "EDITION_TEMPLATE", changed_course)
+    # The record was shown to come out the same again just above: this time the edition's own stands for it.
+    monkeypatch.setattr(publish, "record_course", lambda scratch, log, workers=None: Path(
+        shutil.copy(folder / "helpers" / "data" / "recorded.json", Path(scratch) / "recorded.json")))
     changed, _ = publish.publish(folder, log=lambda line: None)
     log = subprocess.run(["git", "-C", str(folder), "log", "--format=%h"], capture_output=True, text=True).stdout
     assert changed and log.split()[:2] == [changed, first]
@@ -299,3 +327,56 @@ def test_the_record_keeps_plain_data_exactly_and_matches_arguments_up_to_the_las
     assert not replay.same(recorded, (np.array([1.0, 2.0]),), arrays)  # another shape
     with pytest.raises(TypeError, match="not plain data"):
         replay.encode(object())
+
+
+def test_a_study_is_recorded_as_one_call_and_replayed_in_an_edition_and_runs_itself_for_other_arguments(
+        monkeypatch, tmp_path):
+    """While recording, a lecture's study is one call (its inner calls of the course are not recorded); in an
+    edition it answers from the record without running; for arguments the record lacks, its own code runs."""
+    import numpy as np
+
+    import helpers.reference
+    from autograder import record
+    from helpers import replay
+
+    runs = []
+
+    @replay.study("test: a long run")
+    def long_run(X, steps):
+        runs.append(steps)
+        return float(np.sum(X)) * steps
+
+    monkeypatch.setattr(record, "_calls", {})
+    monkeypatch.setattr(record, "_arrays", {})
+    monkeypatch.setattr(replay, "_recorder",
+                        lambda name, function, args, kwargs: record._recording(name, function)(*args, **kwargs))
+    assert long_run(np.ones((2, 3)), 10) == 60.0
+    record.save(tmp_path / "recorded.json")
+    monkeypatch.setattr(replay, "_recorder", None)
+
+    monkeypatch.setattr(replay, "_record", replay.Record.load(tmp_path / "recorded.json"))
+    monkeypatch.setattr(helpers.reference, "REPLAYED", True, raising=False)
+    assert long_run(np.ones((2, 3)), 10) == 60.0 and runs == [10]  # from the record: the body did not run again
+    assert long_run(np.ones((2, 3)), 4) == 24.0 and runs == [10, 4]  # not recorded: the body ran
+    monkeypatch.setattr(helpers.reference, "REPLAYED", False)
+    assert long_run(np.ones((2, 3)), 10) == 60.0 and runs == [10, 4, 10]  # the full repository: always runs
+
+
+def test_the_loop_fallbacks_give_the_references_results():
+    """What answers lecture 04's trainer in an edition where the record has no answer (REPLAY_FALLBACKS)."""
+    import numpy as np
+
+    from helpers import loops
+    from helpers.reference import shallow
+
+    rng = np.random.default_rng(3)
+    X, Y = rng.normal(size=(2, 40)), rng.integers(0, 2, size=(1, 40))
+    params = shallow.initialize_parameters(2, 4, 1, seed=1, scale=1.0, bias_scale=1.0)
+    for name, fallback in shallow.REPLAY_FALLBACKS.items():
+        assert callable(getattr(loops, fallback)), name
+    A2, _ = shallow.forward(X, params)
+    assert np.array_equal(loops.predict_loop(X, params), shallow.predict(X, params))
+    assert np.isclose(loops.cost_loop(A2, Y), shallow.cost(A2, Y), rtol=1e-12)
+    saturated = np.array([[0.0, 1.0]])
+    assert np.isclose(loops.cost_loop(saturated, np.array([[1, 0]])), shallow.cost(saturated, np.array([[1, 0]])))
+    assert loops.cost_loop(A2, Y) != loops.cost_loop(A2, 1 - Y)  # the labels count
