@@ -34,7 +34,7 @@ from pathlib import Path
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.notebooknode import NotebookNode
 
-from autograder import agent
+from autograder import agent, cpu
 from helpers import grading, place
 
 AGENT_SOURCE = Path(agent.__file__).read_text()
@@ -128,6 +128,8 @@ class KernelSession:
         self._own_folder = None
         self._interrupted_at = None  # when the cell's time limit made the grader interrupt the kernel
         self._received = bytearray(RECEIVE_BYTES)
+        self._kernel_cpu = None  # what the operating system charges to the kernel's processes (autograder/cpu.py)
+        self.callback_seconds = 0.0  # the grader's CPU time spent answering the student's code's stand-in calls
 
     # -- the wire ------------------------------------------------------------------------
     # Synchronous: a training loop's stand-ins make thousands of round trips per test cell, and an event loop's
@@ -233,7 +235,12 @@ class KernelSession:
             if not (isinstance(args, list) and isinstance(kwargs, dict)):
                 raise agent.WireError("a call without a list of arguments")
             tail = bytearray()
-            return {"kind": "return", "value": agent.to_data(function(*args, **kwargs), tail)}, tail
+            started = time.thread_time()
+            try:
+                value = function(*args, **kwargs)
+            finally:  # work the student's code had the grader do is the student's
+                self.callback_seconds += time.thread_time() - started
+            return {"kind": "return", "value": agent.to_data(value, tail)}, tail
         except Exception as error:  # the course's function, given the student's arguments, may refuse them
             return {"kind": "raise", "type": type(error).__name__, "message": str(error)[:500]}, b""
 
@@ -333,6 +340,17 @@ class KernelSession:
             return place.Outcome(lost=f"{type(error).__name__}: {error}")
         return _outcome(reply, reply_tail, name)
 
+    def cpu_seconds(self):
+        """The CPU time charged so far to every process of the student's kernel, and to the grader for the stand-in
+        calls the kernel made."""
+        if self._kernel_cpu is None:
+            provisioner = self.km.provisioner
+            pid = getattr(provisioner, "pid", None) or getattr(getattr(provisioner, "process", None), "pid", None)
+            if pid is None:
+                raise RuntimeError("the kernel's process is not known: its CPU time cannot be measured")
+            self._kernel_cpu = cpu.KernelCPU(pid, sandboxed=getattr(self.km, "sandboxed", False))
+        return self._kernel_cpu.seconds() + self.callback_seconds
+
     def lookup(self, name):
         """What the kernel's name holds: a RemoteFunction, a module's name, plain data; KeyError when nothing."""
         self._ensure_open()
@@ -427,6 +445,22 @@ class TrustedPlace:
 
     def call(self, function, args, kwargs, stand_ins):
         return self._session_of().call(function.__name__, args, kwargs, stand_ins)
+
+    def cpu_seconds(self):
+        return self._session_of().cpu_seconds()
+
+    def channel_seconds(self, args, result):
+        """Do, and time, the work the wire adds to a call of the student's function with these arguments and this
+        result: the kernel decodes the one and encodes the other (autograder/agent.py). Done here with the same code
+        (and the arguments' encoding besides, a little more than the kernel's share), on the grader's side: a
+        yardstick the student's code cannot change."""
+        started = time.thread_time()
+        tail = bytearray()
+        text = _reply({"args": agent.to_data(list(args), tail)})
+        agent.from_data(json.loads(text)["args"], bytes(tail))
+        tail = bytearray()
+        agent.frame(_reply({"value": agent.to_data(result, tail)}), tail)
+        return time.thread_time() - started
 
     def show(self, bundle):
         self._outputs.flush_stdout()

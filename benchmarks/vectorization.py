@@ -2,9 +2,9 @@
 
     .venv/bin/python benchmarks/vectorization.py
 
-Times one gradient-descent step of the shallow network (noisy XOR, 2 inputs,
-4 hidden units) side by side with helpers.codecheck.speedup, the same
-measurement as homework 05's speed test (median of interleaved repeats):
+Measures the CPU time of one gradient-descent step of the shallow network (noisy XOR,
+2 inputs, 4 hidden units) with helpers.cputime, the measurement of homework 05's speed
+test (the least of a few measurements, each of enough calls), both versions in one run:
 
 * the reference helpers.shallow.train_step against helpers.shallow.train_step_loop,
   the course's loop version; the target is a speed-up of at least 100;
@@ -25,7 +25,7 @@ from pathlib import Path
 import nbformat
 import numpy as np
 
-from helpers import codecheck, datasets
+from helpers import cputime, datasets
 from helpers.reference import shallow
 from helpers.specs import vectorization as vectorization_spec
 
@@ -53,8 +53,8 @@ def main():
     X, Y = datasets.noisy_xor(m=NUM_EXAMPLES, noise=0.25, seed=0)
     params = shallow.initialize_parameters(2, NUM_HIDDENS, 1, seed=0, scale=1.0)
     args = (X, Y, params, 1.2)
-    reference = codecheck.speedup(shallow.train_step_loop, shallow.train_step, args)
-    homework = codecheck.speedup(homework_loop_version(), shallow.train_step, args)
+    reference = speedup(shallow.train_step_loop, shallow.train_step, args)
+    homework = speedup(homework_loop_version(), shallow.train_step, args)
     print(f"one training step, {NUM_EXAMPLES} examples, {NUM_HIDDENS} hidden units")
     print(f"{'loop version':45} {'speed-up':>9} {'needed':>7}")
     print(f"{'helpers.reference.shallow.train_step_loop':45} {reference:9.0f} {TARGET:7.0f}")
@@ -67,14 +67,20 @@ def main():
     for test, inputs, hiddens, examples, share in (
             ("part (c)", 2, NUM_HIDDENS, vectorization_spec.SPEED_EXAMPLES, vectorization_spec.LOOP_EXAMPLES),
             ("stage 1", stage1["inputs"], stage1["hiddens"], stage1["examples"], stage1["loop_examples"])):
-        scaling = codecheck.speedup(shallow.train_step_per_unit, vectorization_spec.loop_version_on_a_share(share),
-                                    problem(inputs, hiddens, examples), repeats=SCALING_REPEATS)
+        scaling = speedup(shallow.train_step_per_unit, vectorization_spec.loop_version_on_a_share(share),
+                          problem(inputs, hiddens, examples), repeats=SCALING_REPEATS)
         print(f"{test}: the loop version on {examples} examples takes {scaling:.2f} times its time on {share} "
               f"(the speed test multiplies by {examples / share:g})")
         if abs(scaling / (examples / share) - 1) > SCALING_TOLERANCE:
             print(f"{test}: the loop version's time does not grow in step with the examples: the scaling is off")
             failed = True
     return 1 if failed else 0
+
+
+def speedup(slow, fast, args, repeats=cputime.REPEATS):
+    """How many times less CPU time fast(*args) costs than slow(*args)."""
+    return (cputime.course_seconds(slow, lambda: args, repeats=repeats)
+            / cputime.course_seconds(fast, lambda: args, repeats=repeats))
 
 
 def problem(inputs, hiddens, examples, seed=6):

@@ -1,8 +1,8 @@
-"""Checks on a student's code itself rather than on its results: Python loops in its source, and its speed.
+"""Reading a student's code for Python loops: advice in the test cells' tables, never a grade (the grade measures
+what the code costs: helpers/cputime.py).
 
     find_loops(train_step)    -> [(12, "a for loop", "for i in range(m):"), ...]
     loop_message(train_step)  -> "" when there is none, else a sentence naming each line
-    speedup(slow, fast, args) -> how many times faster fast(*args) runs than slow(*args)
 
 A loop is a for or while statement, a comprehension or generator expression, or a
 call that runs Python code once per element: map, filter, np.vectorize,
@@ -12,18 +12,13 @@ so a loop cannot hide in a helper. Line numbers are those of the file or noteboo
 cell the function was written in, as in a traceback.
 """
 import ast
-import contextlib
-import copy
 import inspect
-import io
-import math
-import statistics
 import textwrap
-import time
 import types
-import warnings
 
 from helpers import notebook_loops, place
+
+ADVICE = "Advice, not graded: "  # how a table's note from reading the code begins (it may differ by where it reads)
 
 _STATEMENTS = {ast.For: "a for loop", ast.AsyncFor: "an async for loop", ast.While: "a while loop"}
 _EXPRESSIONS = {ast.ListComp: "a list comprehension", ast.SetComp: "a set comprehension",
@@ -160,46 +155,3 @@ def loop_message(function, follow_calls=True):
                 "(matrix products, sums over an axis, broadcasting).")
     return (f"`{name}` still runs {len(loops)} Python loops: {named}{extra}. Replace them with NumPy operations "
             "on whole arrays (matrix products, sums over an axis, broadcasting).")
-
-
-def _batch_seconds(function, fresh_args, calls, timed_calls=None):
-    inputs = [fresh_args() for _ in range(calls)]  # made before the clock starts
-    # The inputs as they were, for the caller's check: the function may change its arguments in place.
-    originals = copy.deepcopy(inputs) if timed_calls is not None else None
-    results = []
-    start = time.perf_counter()
-    for args in inputs:
-        results.append(function(*args))
-    seconds = time.perf_counter() - start
-    if timed_calls is not None:
-        timed_calls.extend(zip(originals, results))
-    return seconds
-
-
-def speedup(slow, fast, args, repeats=7, min_batch_seconds=0.02, timed_calls=None):
-    """How many times faster fast runs than slow: the ratio of their median times per call.
-
-    args is a tuple, or a function that returns fresh arguments: then every call gets
-    its own, so that remembering an earlier answer gains nothing. Each of the repeats
-    times one batch of slow calls and then one batch of fast calls, so that a machine
-    busy with other work slows both alike, and the median ignores the odd interrupted
-    batch. A batch makes enough calls to last about min_batch_seconds, which keeps the
-    clock's resolution out of the result. The clock is the process's that calls this:
-    while autograding, the trusted grader's, which a student's code cannot touch.
-    Warnings and stderr output of the calls are swallowed: they were reported when the
-    functions were first checked, and a notebook cell that writes to stderr scores zero.
-    timed_calls, a list, receives (args, result) of every timed call of fast, for the caller to
-    check that fast did its work while it was timed (a function that guesses when it is timed
-    could answer quickly, and wrongly, only then).
-    """
-    fresh = args if callable(args) else (lambda: args)
-    with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
-        warnings.simplefilter("ignore")
-        # the first call also warms up caches
-        slow_calls, fast_calls = (max(1, math.ceil(min_batch_seconds / max(_batch_seconds(function, fresh, 1), 1e-9)))
-                                  for function in (slow, fast))
-        slow_times, fast_times = [], []
-        for _ in range(repeats):
-            slow_times.append(_batch_seconds(slow, fresh, slow_calls) / slow_calls)
-            fast_times.append(_batch_seconds(fast, fresh, fast_calls, timed_calls) / fast_calls)
-    return statistics.median(slow_times) / statistics.median(fast_times)

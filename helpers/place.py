@@ -6,6 +6,10 @@ The grading toolkit asks the current place for three things:
                                                           versions of other functions standing in
     show(bundle)                                          show a table (a MIME bundle)
     sources()                                             the code cells the kernel has run, in order
+    cpu_seconds()                                         the CPU time charged so far to where the student's
+                                                          functions run (helpers/cputime.py)
+    channel_seconds(args, result)                         do (and time) the work the wire to that place adds
+                                                          to a call with these arguments and result
 
 In the student's kernel (JupyterLab, Validate) the place is `InKernel`: the function is
 called right there, with the stand-ins swapped into its globals for the call. During
@@ -15,6 +19,8 @@ in the sandboxed kernel, its arguments and results cross as plain data
 """
 import contextlib
 import io
+import resource
+import time
 import traceback
 import warnings
 from dataclasses import dataclass, field
@@ -66,6 +72,15 @@ class InKernel:
             display(bundle, raw=True)
         else:
             print(bundle["text/plain"])
+
+    def cpu_seconds(self):
+        """The CPU time of this kernel's process and of the children it has waited for."""
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return time.process_time() + children.ru_utime + children.ru_stime
+
+    def channel_seconds(self, args, result):
+        """Nothing: here a call crosses no wire."""
+        return 0.0
 
     def sources(self):
         """The raw text of every cell this kernel ran, in order (IPython's input history)."""

@@ -186,10 +186,68 @@ def check_gradients(check, student, seed=None, **draw):
 
 
 def check_no_loop(check, student):
-    """No points for a vectorized function with a Python loop, in it or in a function of the notebook it calls
-    (the cells the kernel ran are read: helpers/codecheck.py)."""
-    loops = codecheck.loop_message(student)
-    check.require("no Python loop", not loops, loops)
+    """The visible part: what reading the function's code (and the notebook's functions it calls) finds is advice
+    (helpers/codecheck.py). The grade is check_loop_cost's, after hand-in."""
+    advice = codecheck.loop_message(student)
+    if advice:
+        check.notes.append(f"{codecheck.ADVICE}{advice} The grade measures what `gradients` costs where the "
+                           "examples or the features are many (the text above this cell).")
+
+
+# Where a loop over the examples or the features costs fifty times what the course's gradients do, or more
+# (benchmarks/loop_costs.py): a loop-free function stays within 3 times.
+LOOP_SHAPES = {"examples": {"features": 2, "examples": 100_000}, "features": {"features": 100_000, "examples": 2}}
+MAX_COST_RATIO = 8
+LOOP_COST_SEED = 305
+
+
+def check_loop_cost(check, student):
+    """No points for a gradients that costs more than MAX_COST_RATIO times the CPU time of the course's where the
+    examples or the features are many (helpers/cputime.py), fresh data every call; the measured calls must return
+    the course's results."""
+    from helpers import cputime
+    from helpers.gradcheck import error_relative_to_largest
+
+    rng, timed, over = np.random.default_rng(LOOP_COST_SEED), [], []
+    for label, sizes in LOOP_SHAPES.items():
+        def fresh(features=sizes["features"], examples=sizes["examples"]):
+            return (rng.normal(size=(features, examples)), rng.integers(0, 2, size=(1, examples)),
+                    rng.normal(size=(features, 1)), float(rng.normal()))
+
+        bound = MAX_COST_RATIO * cputime.course_seconds(logistic.gradients, fresh)
+        try:
+            yours = cputime.students_seconds(student, fresh, timed_calls=timed, enough=3 * bound)
+        except Exception as error:  # its failure on these sizes: the comparisons above have the details
+            if not check.failures:
+                check.require("no loop over the examples or the features", False,
+                              f"with many {label} `gradients` failed: {str(error)[:300]}")
+            return
+        ratio = yours / bound * MAX_COST_RATIO
+        print(f"many {label} (n_x={sizes['features']}, m={sizes['examples']}): `gradients` {1e3 * yours:.2f} ms of "
+              f"CPU time, the course's {1e3 * bound / MAX_COST_RATIO:.2f} ms: {ratio:.1f} times (at most "
+              f"{MAX_COST_RATIO})")
+        if ratio > MAX_COST_RATIO:
+            over.append(label)
+    wrong = 0
+    # A function already wrong on the problems above is wrong here too, which those rows count: the measured calls'
+    # results are checked only for one that is right elsewhere (and might be fast, and wrong, only when measured).
+    for args, result in [] if check.failures else timed[:8]:
+        dw, db = logistic.gradients(*args)
+        try:
+            got_dw, got_db = result
+            right = np.shape(got_dw) == dw.shape and error_relative_to_largest(np.asarray(got_dw, float), dw) <= 1e-6 \
+                and abs(float(got_db) - db) <= 1e-6 * max(abs(db), 1e-12)
+        except (TypeError, ValueError):
+            right = False
+        wrong += not right
+    if not check.require("the measured calls return the right results", not wrong,
+                         f"{wrong} of the measured calls returned other results than the course's gradients on the "
+                         "same inputs: a function must do the same work whatever its inputs."):
+        return
+    check.require("no loop over the examples or the features", not over, over and (
+        f"where the {' or the '.join(over)} are many, `gradients` costs more than {MAX_COST_RATIO} times the CPU time "
+        "of the course's (the lines above say how much): it does some work once per example or feature, in a Python "
+        "loop, a comprehension, map, np.vectorize or the like. Work on whole arrays."))
 
 
 # -- the mistakes a student's function is compared with (helpers/answers) ---------------------------

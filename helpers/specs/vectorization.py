@@ -66,14 +66,89 @@ def train_step_cases(check, train_step_vectorized, seed=None):
 
 
 def check_no_loops(check, train_step_vectorized):
-    """Assignment 5 (b): the step runs, and neither it nor the notebook's functions it calls has a Python loop."""
+    """Assignment 5 (b), the visible part: the step runs on a small problem; what reading its code finds is advice.
+    The grade is check_loop_costs's, after hand-in."""
+    _runs_with_advice(check, train_step_vectorized)
+
+
+def _runs_with_advice(check, student):
     from helpers import datasets
 
     X, Y = datasets.noisy_xor(m=10, noise=0.25, seed=5)
-    check.call(train_step_vectorized, X, Y, initialize_parameters(2, 3, 1, seed=5, scale=1.0), 0.5,
-               outputs=STEP_OUTPUTS)
-    loops = codecheck.loop_message(train_step_vectorized)
-    check.require("no for/while loop, comprehension, map or np.vectorize", not loops, loops)
+    check.call(student, X, Y, initialize_parameters(2, 3, 1, seed=5, scale=1.0), 0.5, outputs=STEP_OUTPUTS)
+    if not check.failures:
+        check.require("runs on a small problem", True, "")
+    advice = codecheck.loop_message(student)
+    if advice:
+        check.notes.append(f"{codecheck.ADVICE}{advice} The grade measures what your step costs where the "
+                           "examples, the hidden units or the inputs are many (the text above this cell).")
+
+
+# -- loops, by the CPU time a step costs where they would show (helpers/cputime.py) ------------------------------
+
+# Each shape makes one kind of loop costly. Where the examples are many and the network is one unit wide, a step
+# does little work per example, so even one Python call per example (np.vectorize, np.frompyfunc, map over a
+# row) costs it four to seven times what the course's does; a loop-free step costs about the same (1 to 1.5
+# times). Where the hidden units or the inputs are many, a loop over them costs twenty times the course's or more.
+# The bound, at every shape, on the step's CPU time over the course's: benchmarks/loop_costs.py measures all this.
+LOOP_SHAPES = {"examples": {"inputs": 2, "hiddens": 1, "examples": 100_000, "max_ratio": 4},
+               "hidden units": {"inputs": 2, "hiddens": 20_000, "examples": 4, "max_ratio": 8},
+               "inputs": {"inputs": 20_000, "hiddens": 4, "examples": 4, "max_ratio": 8}}
+LOOP_COST_SEED = 513
+
+
+def _fresh_problem(rng, inputs, hiddens, examples):
+    """New inputs of the given sizes for every measured call, so that remembering an answer gains nothing. Each
+    layer's weights are N(0, 1) over the square root of its inputs, which keeps tanh and the sigmoid away from
+    saturation however many units or inputs there are (where a cost computed from log(A2) would differ)."""
+    params = {"W1": rng.standard_normal((hiddens, inputs)) / np.sqrt(inputs), "b1": np.zeros((hiddens, 1)),
+              "W2": rng.standard_normal((1, hiddens)) / np.sqrt(hiddens), "b2": np.zeros((1, 1))}
+    return rng.normal(size=(inputs, examples)), rng.integers(0, 2, size=(1, examples)), params, 1.2
+
+
+def check_loop_costs(check, student, course=train_step, shapes=LOOP_SHAPES, name=None):
+    """Assignment 5 (b) and stage 1 (b), the grade: at every shape, the student's step costs at most its max_ratio
+    times the CPU time of the course's version (course), both measured here on the same kind of fresh problems;
+    and the measured calls returned the right results."""
+    from helpers import cputime
+
+    name = name or "no loop over the " + _listed(shapes)
+    rng, timed, over = np.random.default_rng(LOOP_COST_SEED), [], []
+    for label, shape in shapes.items():
+        sizes = {key: shape[key] for key in ("inputs", "hiddens", "examples")}
+
+        def fresh(sizes=sizes):
+            return _fresh_problem(rng, **sizes)
+
+        course_cost = cputime.course_seconds(course, fresh)
+        try:
+            yours = cputime.students_seconds(student, fresh, timed_calls=timed,
+                                             enough=3 * shape["max_ratio"] * course_cost)
+        except Exception as error:  # its failure on these sizes: part (a) has the details
+            if not check.failures:
+                check.require(name, False, f"with many {label} your step failed: {str(error)[:300]}")
+            return
+        ratio = yours / course_cost
+        print(f"many {label} (n_x={sizes['inputs']}, n_h={sizes['hiddens']}, m={sizes['examples']}): your step "
+              f"{1e3 * yours:.2f} ms of CPU time, the course's {1e3 * course_cost:.2f} ms: {ratio:.1f} times (at most "
+              f"{shape['max_ratio']})")
+        if ratio > shape["max_ratio"]:
+            over.append(label)
+    if _require_the_work_was_done(check, timed, student):
+        check.require(name, not over, over and (
+            f"where the {_listed(over)} are many, your step costs more CPU time than the course's allows (the lines "
+            f"above say how much): it does some work once per {_singular(over)}, in a Python loop, a comprehension, "
+            "map, np.vectorize, np.frompyfunc or the like. Every line should handle whole matrices."))
+
+
+def _listed(labels):
+    labels = list(labels)
+    return labels[0] if len(labels) == 1 else ", the ".join(labels[:-1]) + " or the " + labels[-1]
+
+
+def _singular(labels):
+    words = {"examples": "example", "hidden units": "hidden unit", "inputs": "input"}
+    return " or ".join(words[label] for label in labels)
 
 
 SPEED_EXAMPLES, MIN_SPEEDUP = 10_000, 20
@@ -122,14 +197,23 @@ def check_speed(check, train_step_vectorized):
         return rng.normal(size=X.shape), rng.integers(0, 2, size=Y.shape), _random_parameters(rng, 2, 4, 1.0), 1.2
 
     timed = []
-    speedup = codecheck.speedup(loop_version_on_a_share(LOOP_EXAMPLES), train_step_vectorized, fresh_problem,
-                                timed_calls=timed) * SPEED_EXAMPLES / LOOP_EXAMPLES
+    speedup = _speedup(loop_version_on_a_share(LOOP_EXAMPLES), train_step_vectorized, fresh_problem, timed,
+                       SPEED_EXAMPLES / LOOP_EXAMPLES)
     print(f"on {X.shape[1]} examples your step is {speedup:.0f} times faster than the loop version (timed on "
           f"{LOOP_EXAMPLES} of them, its time times {SPEED_EXAMPLES // LOOP_EXAMPLES})")
     if _require_the_work_was_done(check, timed, train_step_vectorized):
         check.require(f"at least {MIN_SPEEDUP} times faster", speedup >= MIN_SPEEDUP,
                       f"less than {MIN_SPEEDUP} times faster (the line above says how much). Look for work done "
                       "once per example or per unit: every line should handle whole matrices.")
+
+
+def _speedup(loop_version, student, fresh_problem, timed, scale):
+    """How many times less CPU time the student's step costs than the loop version (run on a share of the
+    examples, its time times scale), each measured on fresh problems (helpers/cputime.py)."""
+    from helpers import cputime
+
+    loop_seconds = cputime.course_seconds(loop_version, fresh_problem) * scale
+    return loop_seconds / max(cputime.students_seconds(student, fresh_problem, timed_calls=timed), 1e-9)
 
 
 def _random_parameters(rng, n_x, n_h, scale):
@@ -210,27 +294,21 @@ def check_same_boundary(check, train_step_vectorized, num_steps=200):
                   f"{np.count_nonzero(changed)} grid points are classified differently after training.")
 
 
-STAGE1_MAX_LOOPS = 1
+# Stage 1 keeps its loop over the examples: its costs are measured where the hidden units or the inputs are many.
+STAGE1_LOOP_SHAPES = {label: sizes for label, sizes in LOOP_SHAPES.items() if label != "examples"}
 
 
 def check_one_loop(check, train_step_per_example_student):
-    """Assignment 5 stage 1: the step runs and keeps at most one loop (the one over the examples): no loop over
-    hidden units or inputs, inside it or anywhere else in the code it runs."""
-    from helpers import datasets
+    """Assignment 5 stage 1 (b), the visible part: the step runs on a small problem; what reading its code finds is
+    advice. The grade is check_stage1_loop_costs's, after hand-in."""
+    _runs_with_advice(check, train_step_per_example_student)
 
-    X, Y = datasets.noisy_xor(m=10, noise=0.25, seed=5)
-    check.call(train_step_per_example_student, X, Y, initialize_parameters(2, 3, 1, seed=5, scale=1.0), 0.5,
-               outputs=STEP_OUTPUTS)
-    name = getattr(train_step_per_example_student, "__name__", "train_step_per_example")
-    loops, reason = codecheck.loops_in(train_step_per_example_student)
-    if reason:
-        check.require("only the loop over the examples", False, reason)
-        return
-    named = "; ".join(f"{kind} at {codecheck.line_label(line)}: `{text}`" for line, kind, text in loops)
-    check.require("only the loop over the examples", len(loops) <= STAGE1_MAX_LOOPS,
-                  f"`{name}` runs {len(loops)} loops: {named}. Stage 1 keeps one loop, over the examples; inside it "
-                  "work on the example's whole column: a1 = np.tanh(W1 @ x + b1) for all units at once, "
-                  "np.outer(dz1, x) for all of dW1's entries.")
+
+def check_stage1_loop_costs(check, train_step_per_example_student):
+    """Assignment 5 stage 1 (b), the grade: no loop over the hidden units or the inputs, by the CPU time the step
+    costs where they are many, against the course's stage 1."""
+    check_loop_costs(check, train_step_per_example_student, course=shallow.train_step_per_example,
+                     shapes=STAGE1_LOOP_SHAPES)
 
 
 # The loop version's time grows in step with the examples here too (benchmarks/vectorization.py measures it): it is
@@ -263,8 +341,8 @@ def check_stage_speed(check, student, min_speedup, examples, inputs, hiddens, lo
             "new_params must hold W1, b1, W2, b2 and grads dW1, db1, dW2, db2, each of its parameter's shape."):
         return
     timed = []
-    speedup = codecheck.speedup(loop_version_on_a_share(loop_examples), student, fresh_problem,
-                                timed_calls=timed) * examples / loop_examples
+    speedup = _speedup(loop_version_on_a_share(loop_examples), student, fresh_problem, timed,
+                       examples / loop_examples)
     share = f" (timed on {loop_examples} of them, its time times {examples / loop_examples:g})" \
         if loop_examples < examples else ""
     print(f"with n_x={inputs}, n_h={hiddens} and m={examples} your step is {speedup:.1f} times faster than the "

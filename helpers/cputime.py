@@ -1,0 +1,79 @@
+"""CPU time: what a function's calls cost, measured where a student's code cannot reach the clock.
+
+The checks on speed and loops (helpers/specs/vectorization.py, logistic_regression.py) compare a student's
+function with the course's own versions by the CPU time a call costs:
+
+* a student's call: the CPU time the operating system charged to the place the function runs in
+  (helpers/place.py: `cpu_seconds()`), read just before and just after the call. While grading, that is every
+  process of the sandbox, read by the grader from its side (autograder/cpu.py), and the grader's own time spent
+  answering the call's requests for the course's stand-ins; in JupyterLab, the kernel's process;
+* the course's call: the CPU time of the thread that makes it, here.
+
+CPU time rather than the wall clock: a process that spins while the course's version runs takes the processor
+away from it, not CPU time; one that spins while the student's function runs is charged to the student.
+"""
+import contextlib
+import io
+import time
+import warnings
+
+from helpers import place
+
+MIN_SECONDS = 0.03  # of CPU time per measurement: the 10 ms ticks of a process that ended stay a small share
+MAX_CALLS = 20      # per measurement, whatever they cost
+REPEATS = 3         # measurements, of which the least counts (the one least disturbed by the machine)
+
+
+@contextlib.contextmanager
+def _quietly():
+    """The calls' warnings and stderr swallowed: they were reported when the function was first checked, and a
+    cell that writes to stderr scores zero."""
+    with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
+        warnings.simplefilter("ignore")
+        yield
+
+
+def _measure(call, fresh_args, clock, min_seconds, max_calls, repeats, enough):
+    best = None
+    with _quietly():
+        for _ in range(repeats):
+            spent, calls = 0.0, 0
+            while calls < max_calls and spent < min_seconds:
+                args = fresh_args()
+                before = clock()
+                call(args)
+                spent += clock() - before
+                calls += 1
+            best = spent / calls if best is None else min(best, spent / calls)
+            if enough is not None and best > enough:
+                break  # far past any bound: more measurements would only cost time
+    return best
+
+
+def students_seconds(function, fresh_args, timed_calls=None, min_seconds=MIN_SECONDS, max_calls=MAX_CALLS,
+                     repeats=REPEATS, enough=None):
+    """CPU seconds per call of a student's function, each call on fresh_args(): the least of `repeats`
+    measurements, each of enough calls to cost min_seconds (at most max_calls); none after one that costs more
+    than `enough` per call. timed_calls, a list, receives (args, result) of every call, for the caller to check
+    that the function did its work while it was measured. The function's errors are raised."""
+    where = place.current()
+
+    def call(args):
+        result = function(*args)
+        if timed_calls is not None:
+            timed_calls.append((args, result))
+
+    return _measure(call, fresh_args, where.cpu_seconds, min_seconds, max_calls, repeats, enough)
+
+
+def course_seconds(function, fresh_args, min_seconds=MIN_SECONDS, max_calls=MAX_CALLS, repeats=REPEATS):
+    """CPU seconds per call of one of the course's functions, run here, in this thread, plus what the wire to the
+    student's functions adds to a call with the same arguments and result (place.channel_seconds: nothing in
+    JupyterLab; while grading, the kernel's decoding and encoding, done by the grader): the student's calls pay it
+    too."""
+    where = place.current()
+
+    def call(args):  # the wire's work is done in this thread too, and so counted
+        where.channel_seconds(args, function(*args))
+
+    return _measure(call, fresh_args, time.thread_time, min_seconds, max_calls, repeats, None)
