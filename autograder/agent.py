@@ -112,6 +112,11 @@ def to_data(value, tail, depth=0):
     if type(value) in (list, tuple):
         items = [to_data(item, tail, depth + 1) for item in value]
         return items if type(value) is list else {"tuple": items}
+    if isinstance(value, tuple):  # a namedtuple, say: its items, read as a tuple's (not through its own methods)
+        if depth >= MAX_DEPTH:
+            return {"other": "deeply nested value"}
+        return {"tuple": [to_data(tuple.__getitem__(value, index), tail, depth + 1)
+                          for index in range(tuple.__len__(value))]}
     if type(value) is dict:
         if not all(type(key) is str for key in value):
             return {"other": "dict with keys that are not strings"}

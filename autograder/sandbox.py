@@ -85,6 +85,10 @@ def _system_binds():
     return args
 
 
+GRADING_SIDE_PACKAGES = ("reference", "answers", "specs")
+NOT_IN_THE_SANDBOX = Path(__file__).with_name("not_in_the_sandbox.py")
+
+
 def _package_binds(helpers_modules=None):
     """The Python that runs the kernel, the environment's packages and `helpers` (an editable install points
     at the repository's folder: only that package is bound, never the course folder around it). With
@@ -109,6 +113,8 @@ def _package_binds(helpers_modules=None):
     if helpers_modules is not None and not any(package.is_relative_to(folder) for folder in folders):
         for name in ["__init__.py", "data", *(f"{module}.py" for module in helpers_modules)]:
             binds += ["--ro-bind", str(package / name), str(package / name)]
+        for grading_side in GRADING_SIDE_PACKAGES:  # an import of them fails with a message that says why
+            binds += ["--ro-bind", str(NOT_IN_THE_SANDBOX), str(package / grading_side / "__init__.py")]
     return binds
 
 

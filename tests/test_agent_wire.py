@@ -589,3 +589,25 @@ def test_decode_refuses_a_text_over_max_text_bytes(monkeypatch):
 
 def test_decode_returns_the_message_as_a_dict():
     assert agent.decode('{"kind": "result", "value": {"tuple": [1]}}') == {"kind": "result", "value": {"tuple": [1]}}
+
+
+def test_a_namedtuple_crosses_as_a_tuple_of_its_items():
+    import collections
+
+    Step = collections.namedtuple("Step", "params cost grads")
+    decoded = through_the_wire(Step({"W1": np.ones((2, 2))}, 0.5, {"dW1": np.zeros((2, 2))}))
+    assert type(decoded) is tuple and decoded[1] == 0.5 and decoded[0]["W1"].tolist() == [[1.0, 1.0], [1.0, 1.0]]
+
+
+def test_a_tuple_subclass_crosses_its_real_items_whatever_its_methods_say():
+    class Lying(tuple):
+        def __iter__(self):
+            return iter(["not", "these"])
+
+        def __len__(self):
+            return 0
+
+        def __getitem__(self, index):
+            return "nor this"
+
+    assert through_the_wire(Lying((1, 2.5))) == (1, 2.5)

@@ -100,3 +100,22 @@ def test_graders_sweeping_the_same_folders_at_once(holder):
     assert failures == []
     assert not any(folder.exists() for folder in folders)
     assert mode(holder) == HOLDER_MODE
+
+
+def test_the_grading_side_of_helpers_is_in_the_sandbox_only_as_a_module_that_says_why_not():
+    """helpers.reference, helpers.answers and helpers.specs: an answer cell that imports them fails with a message
+    a student can act on, not a bare ImportError."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import helpers
+
+    binds = sandbox._package_binds(helpers_modules=["datasets", "plotting"])
+    package = Path(helpers.__file__).resolve().parent
+    for name in ("reference", "answers", "specs"):
+        at = binds.index(str(package / name / "__init__.py"))
+        assert binds[at - 2:at] == ["--ro-bind", str(sandbox.NOT_IN_THE_SANDBOX)]
+    result = subprocess.run([sys.executable, str(sandbox.NOT_IN_THE_SANDBOX)], capture_output=True, text=True)
+    assert result.returncode == 1 and "ImportError: graded code cannot use the course's reference" in result.stderr
+    assert "Write the computation yourself with NumPy" in result.stderr
