@@ -177,20 +177,45 @@ def test_publishing_again_adds_a_commit_only_for_a_change_and_keeps_a_students_c
     work = folder / "work" / "notebooks"
     work.mkdir(parents=True)
     (work / "mine.ipynb").write_text("a student's notebook")
+    # Recording the course again gives the same record (the next test); here the edition's own stands for it.
+    monkeypatch.setattr(publish, "record_course", lambda scratch, log, workers=None: Path(
+        shutil.copy(folder / "helpers" / "data" / "recorded.json", Path(scratch) / "recorded.json")))
     again, _ = publish.publish(folder, log=lambda line: None)
     assert again == ""  # nothing changed: no commit
     changed_course = tmp_path / "edition"
     shutil.copytree(publish.EDITION_TEMPLATE, changed_course)
     (changed_course / "README.md").write_text("The course, changed.\n")
     monkeypatch.setattr(publish, "EDITION_TEMPLATE", changed_course)
-    # The record was shown to come out the same again just above: this time the edition's own stands for it.
-    monkeypatch.setattr(publish, "record_course", lambda scratch, log, workers=None: Path(
-        shutil.copy(folder / "helpers" / "data" / "recorded.json", Path(scratch) / "recorded.json")))
     changed, _ = publish.publish(folder, log=lambda line: None)
     log = subprocess.run(["git", "-C", str(folder), "log", "--format=%h"], capture_output=True, text=True).stdout
     assert changed and log.split()[:2] == [changed, first]
     assert (folder / "README.md").read_text() == "The course, changed.\n"
     assert (work / "mine.ipynb").read_text() == "a student's notebook"
+
+
+# What could make two recordings differ: a widget's slider grid (lecture 01), timed calls (homework 05's speed tests).
+DETERMINISM_SAMPLE = ("01_perceptron_lecture.ipynb", "05_vectorization/05_vectorization.ipynb")
+
+
+def test_recording_the_course_twice_gives_the_same_record(edition, tmp_path):
+    """So that publishing an unchanged course adds no commit: the notebooks whose calls could vary, recorded again,
+    give byte for byte the calls the edition's record holds for them."""
+    from autograder import record
+
+    folder, _, _ = edition
+    chosen = [item for item in publish.notebooks_to_record() if item[0] in DETERMINISM_SAMPLE]
+    assert len(chosen) == len(DETERMINISM_SAMPLE)
+    paths = [tmp_path / f"{index}.json" for index in range(len(chosen))]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(lambda item: publish._run_recorded(item[0][1], item[0][2], item[1]), zip(chosen, paths)))
+    record.merge(paths, tmp_path / "again.json")
+    again = json.loads((tmp_path / "again.json").read_text())
+    published = json.loads((folder / "helpers" / "data" / "recorded.json").read_text())
+    assert again["calls"]
+    for name, calls in again["calls"].items():
+        held = {json.dumps(call, sort_keys=True) for call in published["calls"].get(name, [])}
+        assert all(json.dumps(call, sort_keys=True) in held for call in calls), name
+    assert all(published["arrays"].get(digest) == content for digest, content in again["arrays"].items())
 
 
 def test_publish_refuses_a_folder_that_is_not_an_edition(tmp_path):
