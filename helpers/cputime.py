@@ -77,3 +77,18 @@ def course_seconds(function, fresh_args, min_seconds=MIN_SECONDS, max_calls=MAX_
         where.channel_seconds(args, function(*args))
 
     return _measure(call, fresh_args, time.thread_time, min_seconds, max_calls, repeats, None)
+
+
+def over_the_course(student, course, problems, timed_calls):
+    """The labels of the problems where a call of student costs more than max_ratio times a call of course, each
+    measured on fresh_args() (a line printed for each); problems is [(label, sizes, fresh_args, max_ratio)]. The
+    student's errors are raised."""
+    over = []
+    for label, sizes, fresh_args, max_ratio in problems:
+        theirs = course_seconds(course, fresh_args)
+        yours = students_seconds(student, fresh_args, timed_calls=timed_calls, enough=3 * max_ratio * theirs)
+        print(f"many {label} ({sizes}): yours {1e3 * yours:.2f} ms of CPU time a call, the course's "
+              f"{1e3 * theirs:.2f} ms: {yours / theirs:.1f} times (at most {max_ratio})")
+        if yours > max_ratio * theirs:
+            over.append(label)
+    return over

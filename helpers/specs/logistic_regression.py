@@ -1,5 +1,7 @@
 """Assignment 03, logistic regression: what it grades and on which problems; its catalogue of
 mistakes is in helpers/answers/logistic_regression.py."""
+import functools
+
 import numpy as np
 
 from helpers import codecheck
@@ -208,26 +210,22 @@ def check_loop_cost(check, student):
     from helpers import cputime
     from helpers.gradcheck import error_relative_to_largest
 
-    rng, timed, over = np.random.default_rng(LOOP_COST_SEED), [], []
-    for label, sizes in LOOP_SHAPES.items():
-        def fresh(features=sizes["features"], examples=sizes["examples"]):
-            return (rng.normal(size=(features, examples)), rng.integers(0, 2, size=(1, examples)),
-                    rng.normal(size=(features, 1)), float(rng.normal()))
+    rng, timed = np.random.default_rng(LOOP_COST_SEED), []
 
-        bound = MAX_COST_RATIO * cputime.course_seconds(logistic.gradients, fresh)
-        try:
-            yours = cputime.students_seconds(student, fresh, timed_calls=timed, enough=3 * bound)
-        except Exception as error:  # its failure on these sizes: the comparisons above have the details
-            if not check.failures:
-                check.require("no loop over the examples or the features", False,
-                              f"with many {label} `gradients` failed: {str(error)[:300]}")
-            return
-        ratio = yours / bound * MAX_COST_RATIO
-        print(f"many {label} (n_x={sizes['features']}, m={sizes['examples']}): `gradients` {1e3 * yours:.2f} ms of "
-              f"CPU time, the course's {1e3 * bound / MAX_COST_RATIO:.2f} ms: {ratio:.1f} times (at most "
-              f"{MAX_COST_RATIO})")
-        if ratio > MAX_COST_RATIO:
-            over.append(label)
+    def fresh(features, examples):
+        return (rng.normal(size=(features, examples)), rng.integers(0, 2, size=(1, examples)),
+                rng.normal(size=(features, 1)), float(rng.normal()))
+
+    problems = [(label, f"n_x={sizes['features']}, m={sizes['examples']}",
+                 functools.partial(fresh, sizes["features"], sizes["examples"]), MAX_COST_RATIO)
+                for label, sizes in LOOP_SHAPES.items()]
+    try:
+        over = cputime.over_the_course(student, logistic.gradients, problems, timed)
+    except Exception as error:  # its failure on these sizes: the comparisons above have the details
+        if not check.failures:
+            check.require("no loop over the examples or the features", False,
+                          f"on the larger problems `gradients` failed: {str(error)[:300]}")
+        return
     wrong = 0
     # A function already wrong on the problems above is wrong here too, which those rows count: the measured calls'
     # results are checked only for one that is right elsewhere (and might be fast, and wrong, only when measured).

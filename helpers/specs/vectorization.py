@@ -3,6 +3,7 @@ speed), on which problems; its catalogue of mistakes and its
 questions' answers are in helpers/answers/vectorization.py."""
 import contextlib
 import copy
+import functools
 import io
 import warnings
 
@@ -113,27 +114,16 @@ def check_loop_costs(check, student, course=train_step, shapes=LOOP_SHAPES, name
     from helpers import cputime
 
     name = name or "no loop over the " + _listed(shapes)
-    rng, timed, over = np.random.default_rng(LOOP_COST_SEED), [], []
-    for label, shape in shapes.items():
-        sizes = {key: shape[key] for key in ("inputs", "hiddens", "examples")}
-
-        def fresh(sizes=sizes):
-            return _fresh_problem(rng, **sizes)
-
-        course_cost = cputime.course_seconds(course, fresh)
-        try:
-            yours = cputime.students_seconds(student, fresh, timed_calls=timed,
-                                             enough=3 * shape["max_ratio"] * course_cost)
-        except Exception as error:  # its failure on these sizes: part (a) has the details
-            if not check.failures:
-                check.require(name, False, f"with many {label} your step failed: {str(error)[:300]}")
-            return
-        ratio = yours / course_cost
-        print(f"many {label} (n_x={sizes['inputs']}, n_h={sizes['hiddens']}, m={sizes['examples']}): your step "
-              f"{1e3 * yours:.2f} ms of CPU time, the course's {1e3 * course_cost:.2f} ms: {ratio:.1f} times (at most "
-              f"{shape['max_ratio']})")
-        if ratio > shape["max_ratio"]:
-            over.append(label)
+    rng, timed = np.random.default_rng(LOOP_COST_SEED), []
+    problems = [(label, f"n_x={shape['inputs']}, n_h={shape['hiddens']}, m={shape['examples']}",
+                 functools.partial(_fresh_problem, rng, shape["inputs"], shape["hiddens"], shape["examples"]),
+                 shape["max_ratio"]) for label, shape in shapes.items()]
+    try:
+        over = cputime.over_the_course(student, course, problems, timed)
+    except Exception as error:  # its failure on these sizes: part (a) has the details
+        if not check.failures:
+            check.require(name, False, f"on the larger problems your step failed: {str(error)[:300]}")
+        return
     if _require_the_work_was_done(check, timed, student):
         check.require(name, not over, over and (
             f"where the {_listed(over)} are many, your step costs more CPU time than the course's allows (the lines "
