@@ -159,7 +159,8 @@ def _grade_in(work, database, db_url, shared, task):
     found += problems.from_nbgrader_log(captured.messages)
     for path in sorted(autograded.glob("*.ipynb")):
         notebook = nbformat.read(path, as_version=4)
-        found += problems.from_outputs(notebook, course.limits) + reach.from_notebook(notebook)
+        test_cells = intake.test_cells(shared["notebooks"][assignment].get(path.stem, {}))
+        found += problems.from_outputs(notebook, course.limits, test_cells) + reach.from_notebook(notebook)
     return {"timestamp": timestamp, "notebooks": notebooks, "problems": list(dict.fromkeys(found)),
             "autograded": read_folder(autograded) if autograded.is_dir() else None,
             "seconds": time.monotonic() - started, "timed_out": False}

@@ -1,6 +1,6 @@
 """Where the course lives on disk, and the nbgrader configuration every command shares."""
 import os
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from traitlets.config import Config
@@ -66,8 +66,9 @@ def nbgrader_config(root, db_url=None, source_dir=SOURCE_DIR, release_dir=None, 
     config.Execute.shutdown_kernel = "immediate"
     # Every grading kernel runs in a sandbox with the limits above (autograder/sandbox.py).
     config.ResilientExecute.kernel_manager_class = "autograder.sandbox.SandboxedKernelManager"
-    for name in ("sandboxed", "memory_bytes", "max_processes", "max_file_bytes", "cpu_seconds", "scratch_bytes"):
-        config.SandboxedKernelManager[name] = getattr(limits, name)
+    # The limits travel whole, as one value: the sandbox reads its own from it (sandbox.rlimits).
+    config.SandboxedKernelManager.limits = asdict(limits)
+    config.SandboxedKernelManager.sandboxed = limits.sandboxed
     config.SandboxedKernelManager.fast_start = limits.fast_kernels
     # Test cells run in the trusted grader (autograder/trusted.py): the kernel gets no reference to call.
     config.ResilientExecute.trusted_tests = trusted_tests

@@ -87,7 +87,7 @@ def source_cells(source_dir, assignment):
 
 def prepare_gradebook(course, assignments, scratch):
     """Make sure the gradebook knows every assignment (nbgrader generate_assignment, into a scratch
-    release folder: release/ is left alone); return {assignment: {notebook: cell ids}} from it."""
+    release folder: release/ is left alone); return {assignment: {notebook: intake.cell_definitions}} from it."""
     with Gradebook(course.db_url, COURSE_ID) as book:
         present = {assignment.name for assignment in book.assignments}
     for assignment in assignments:
@@ -95,9 +95,8 @@ def prepare_gradebook(course, assignments, scratch):
             release.generate(assignment, release_dir=scratch / "release", source_dir=course.source_dir,
                              db_url=course.db_url)
     with Gradebook(course.db_url, COURSE_ID) as book:
-        return {name: {notebook.name: {cell.name: intake.visible_source(cell.source) if cell.locked else None
-                                       for cell in notebook.source_cells}
-                       for notebook in book.find_assignment(name).notebooks} for name in assignments}
+        return {name: {notebook.name: intake.cell_definitions(notebook) for notebook in book.find_assignment(name).notebooks}
+                for name in assignments}
 
 
 def build_template(course, assignments, path):

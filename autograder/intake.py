@@ -5,6 +5,8 @@ changed). A file that is empty, not JSON or not a notebook is set aside; so is a
 notebook holding another assignment's cells. A notebook under the wrong name (or in a
 sub-folder) is graded under its right name when its cells show which notebook it is.
 A notebook that is still missing then scores zero, as nbgrader scores a missing notebook.
+Every cell's nbgrader flags are the assignment's, not the hand-in's (JupyterLab's toolbar lets a
+student mark an answer "graded"): they are put back, and the report says which were changed.
 """
 import json
 import shutil
@@ -13,6 +15,10 @@ import nbformat
 from nbgrader.preprocessors import ClearHiddenTests
 
 from autograder.preprocessors import whole_text
+from autograder.problems import HARMLESS
+
+# A changed flag costs nothing (the assignment's is put back): the report lists it among the notes.
+HARMLESS_CHANGE = f"{HARMLESS} in the grade"
 
 
 def cell_ids(notebook):
@@ -54,12 +60,73 @@ def visible_source(source):
     return cell.source
 
 
-def edited_cells(notebook, locked):
+# The nbgrader flags a cell of the assignment has, and the value a hand-in's cell without the flag means.
+FLAGS = {"grade": False, "solution": False, "locked": False, "task": False, "points": None}
+
+
+def cell_definitions(notebook):
+    """{cell id: {"locked_source": what a student's copy of a locked cell holds, else None, "flags": {flag: value}}}
+    of a notebook of the gradebook (nbgrader.api.Notebook)."""
+    points = {cell.name: float(cell.max_score) for cell in [*notebook.grade_cells, *notebook.task_cells]}
+    solutions = {cell.name for cell in notebook.solution_cells}
+    tasks = {cell.name for cell in notebook.task_cells}
+    graded = {cell.name for cell in notebook.grade_cells}
+    return {cell.name: {"locked_source": visible_source(cell.source) if cell.locked else None,
+                        "flags": {"grade": cell.name in graded, "solution": cell.name in solutions,
+                                  "locked": bool(cell.locked), "task": cell.name in tasks,
+                                  "points": points.get(cell.name)}}
+            for cell in notebook.source_cells}
+
+
+def test_cells(definitions):
+    """The ids of the test cells (graded, not answers) among a notebook's cell definitions."""
+    return {name for name, cell in definitions.items() if cell["flags"]["grade"] and not cell["flags"]["solution"]}
+
+
+def _flag(nbgrader, flag):
+    value = nbgrader.get(flag, FLAGS[flag])
+    return None if value is None else float(value) if flag == "points" else bool(value)
+
+
+def restore_flags(notebook, definitions):
+    """Give every cell of a hand-in the nbgrader flags its id has in the assignment (a cell whose id the assignment
+    does not know, or without an id, becomes ordinary code); return a sentence for each cell that was changed."""
+    changed = []
+    for index, cell in enumerate(notebook.cells):
+        nbgrader = cell.get("metadata", {}).get("nbgrader")
+        if nbgrader is None:
+            continue
+        grade_id = nbgrader.get("grade_id")
+        definition = definitions.get(grade_id) if isinstance(grade_id, str) else None
+        if definition is None:
+            marked = [flag for flag in ("grade", "solution", "locked", "task") if nbgrader.get(flag)]
+            if marked:
+                name = f"'{grade_id}'" if isinstance(grade_id, str) else f"{index + 1} (no id)"
+                changed.append(f"cell {name} was marked {', '.join(marked)} but is not a cell of the assignment: "
+                               f"graded as ordinary code ({HARMLESS_CHANGE})")
+            del cell.metadata["nbgrader"]
+            continue
+        wrong = [f"{flag} removed" if _flag(nbgrader, flag) is None else f"{flag} set to {_flag(nbgrader, flag):g}"
+                 if flag == "points" else f"{flag} set to {_flag(nbgrader, flag)}"
+                 for flag, value in definition["flags"].items() if _flag(nbgrader, flag) != value]
+        for flag, value in definition["flags"].items():
+            if value is None:
+                nbgrader.pop(flag, None)
+            else:
+                nbgrader[flag] = value
+        if wrong:
+            changed.append(f"the nbgrader flags of cell '{grade_id}' were changed ({', '.join(wrong)}): "
+                           f"the assignment's were put back ({HARMLESS_CHANGE})")
+    return changed
+
+
+def edited_cells(notebook, definitions):
     """Problems for the locked cells whose source differs from the handed-out one (nbgrader restores them)."""
     return [f"locked cell '{grade_id}' was edited: nbgrader put the original back"
             for cell in notebook.cells
             for grade_id in [cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")]
-            if locked.get(grade_id) is not None and cell.source != locked[grade_id]]
+            for locked in [definitions.get(grade_id, {}).get("locked_source")]
+            if locked is not None and cell.source != locked]
 
 
 def owner(ids, known):
@@ -75,7 +142,7 @@ def owner(ids, known):
 def prepare(original, folder, expected, known):
     """Copy original to folder and make it gradable; return the problems found, one sentence each.
 
-    expected: {notebook name: {cell id: handed-out source of a locked cell, else None}} of this assignment;
+    expected: {notebook name: cell_definitions(the notebook)} of this assignment;
     known: {assignment: {notebook name: cell ids}} of the whole course.
     """
     shutil.copytree(original, folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
@@ -110,6 +177,10 @@ def prepare(original, folder, expected, known):
             if path != target:
                 problems.append(f"handed in as '{shown}': graded as {name}.ipynb")
                 path.rename(target)
+            restored = restore_flags(notebook, expected[name])
+            if restored:
+                problems += restored
+                target.write_text(nbformat.writes(whole_text(notebook)), encoding="utf-8")
             problems += edited_cells(notebook, expected[name])
     for name in expected:
         if name not in found:

@@ -28,6 +28,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
 from traitlets import Bool, Integer
 
 from autograder import deadline
+from helpers.notebook_client import Wakeful
 from autograder.errors import CommandError
 
 KERNEL_DIED = "KernelDied"
@@ -61,9 +62,10 @@ def error_output(ename, evalue):
     return NotebookNode(output_type="error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
 
 
-class ResilientExecute(Execute):
+class ResilientExecute(Wakeful, Execute):
     """nbgrader's Execute, for notebooks that kill their kernel or flood their output, and whose test cells
-    run in the trusted grader (autograder/trusted.py) rather than in the student's kernel."""
+    run in the trusted grader (autograder/trusted.py) rather than in the student's kernel; its wait for a cell's
+    reply wakes every second (helpers/notebook_client.py: a widget's reply is not left waiting the cell's limit)."""
 
     max_output_chars = Integer(
         1_000_000, help="Characters of output kept per cell while it runs; the rest is dropped.").tag(config=True)
@@ -173,6 +175,21 @@ class TolerantOverwriteCells(OverwriteCells):
     an id. A missing test cell whose neighbour was deleted too goes after the nearest cell of the
     handed-out notebook that is still there, where nbgrader would give up.
     """
+
+    def preprocess(self, nb, resources):
+        # The flags are the assignment's, not the hand-in's (the pipeline's intake has put them back already; this
+        # is for `nbgrader autograde` on its own): nbgrader trusts a hand-in's "grade" flag, and an answer cell
+        # marked graded would fail the whole notebook.
+        from nbgrader.api import Gradebook
+
+        from autograder import intake
+
+        with Gradebook(resources["nbgrader"]["db_url"]) as book:
+            definitions = intake.cell_definitions(book.find_notebook(resources["nbgrader"]["notebook"],
+                                                                     resources["nbgrader"]["assignment"]))
+        for sentence in intake.restore_flags(nb, definitions):
+            self.log.warning(sentence)
+        return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell, resources, index):
         cell, resources = super().preprocess_cell(cell, resources, index)

@@ -51,13 +51,15 @@ def _cell_name(cell, index):
     return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") or f"cell {index + 1}"
 
 
-def from_outputs(notebook, limits):
-    """What the autograded notebook's outputs show went wrong beyond failing tests."""
+def from_outputs(notebook, limits, test_cells):
+    """What the autograded notebook's outputs show went wrong beyond failing tests. test_cells: the ids of the
+    assignment's test cells, the only cells whose results the grader wrote (an answer cell can display anything)."""
     problems = []
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type != "code":
             continue
-        name, is_test = _cell_name(cell, index), bool(cell.metadata.get("nbgrader", {}).get("grade"))
+        name = _cell_name(cell, index)
+        is_test = cell.metadata.get("nbgrader", {}).get("grade_id") in test_cells
         for output in cell.get("outputs", []):
             kind = output.get("ename") if output.output_type == "error" else output.get("name")
             text = output.get("text", "") + str(output.get("data", {}).get("text/plain", ""))
@@ -77,7 +79,7 @@ def from_outputs(notebook, limits):
             if kind == "stderr":
                 problems.append(f"test cell '{name}' wrote to stderr, which scores it 0" if is_test else
                                 f"'{name}' wrote warnings or errors to stderr ({HARMLESS} in the grade)")
-            result = output.get("data", {}).get(grading.RESULT_MIMETYPE)
+            result = output.get("data", {}).get(grading.RESULT_MIMETYPE) if is_test else None
             # A call of the student's code that raised while a test cell ran in the trusted grader.
             raised = {row.get("raised") for row in result.get("rows", []) if isinstance(row, dict)} \
                 if isinstance(result, dict) else set()
@@ -85,7 +87,7 @@ def from_outputs(notebook, limits):
                 problems.append(f"'{name}' calls sys.exit() or exit()")
             if "StdinNotImplementedError" in raised:
                 problems.append(f"'{name}' calls input(), which nobody can answer while grading")
-            if is_test and isinstance(result, dict) and any(
+            if isinstance(result, dict) and any(
                     isinstance(note, dict) and note.get("kind") in ("warning", "stderr") for note in result.get("notes", [])):
                 problems.append(f"the code tested in '{name}' printed warnings (caught by the test, {HARMLESS})")
     return problems

@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
+from helpers.notebook_client import NotebookClient
 
 import helpers
 from autograder import leaks, record, submissions
@@ -34,7 +34,7 @@ EDITION_TEMPLATE = Path(__file__).parent / "edition"
 LECTURES_DIR = REPO_ROOT / "notebooks"
 # helpers' modules a student's edition holds as they are: the rest is the grading side (helpers/__init__.py).
 PUBLIC_MODULES = ("__init__", "datasets", "plotting", "gradcheck", "grading", "place", "codecheck", "notebook_loops",
-                  "cputime", "replay", "loops")
+                  "cputime", "replay", "loops", "notebook_client")
 REPLAYED_PACKAGES = ("reference", "answers")
 MARKER = ".course-edition.json"  # in every edition: what it was published from; publish refuses other folders
 CELL_TIMEOUT = 900

@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.plugins import CsvExportPlugin
 
-from autograder import problems
+from autograder import intake, problems
 from helpers import grading
 from autograder.course import COURSE_ID
 from autograder.grade import journal_of
@@ -48,11 +48,13 @@ class Grades:
         return sum(self.totals.get((student, assignment), (0.0, 0.0))[0] for assignment in self.assignments)
 
 
-def check_results(notebook):
-    """[(grade_id, the table as data)] of every test cell's result in an autograded notebook."""
+def check_results(notebook, test_cells):
+    """[(grade_id, the table as data)] of every test cell's result in an autograded notebook. test_cells: the ids of
+    the assignment's test cells, the only cells whose results the grader wrote (an answer cell can display
+    anything)."""
     found = []
     for cell in notebook.cells:
-        if cell.cell_type != "code" or not cell.get("metadata", {}).get("nbgrader", {}).get("grade"):
+        if cell.cell_type != "code" or cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") not in test_cells:
             continue
         for output in cell.get("outputs", []):
             data = output.get("data", {}).get(grading.RESULT_MIMETYPE)
@@ -61,11 +63,11 @@ def check_results(notebook):
     return found
 
 
-def diagnosed_mistakes(notebook):
+def diagnosed_mistakes(notebook, test_cells):
     """{(grade_id, mistake key): a diagnosis} of the named mistakes in the test cells' results of a notebook
     (the key is the same for one mistake seen at several shapes, so that it counts once)."""
     found = {}
-    for grade_id, data in check_results(notebook):
+    for grade_id, data in check_results(notebook, test_cells):
         for row in data.get("rows", []):
             if isinstance(row, dict) and row.get("kind") == "mistake" and row.get("mistake_key"):
                 found.setdefault((grade_id, str(row["mistake_key"])), str(row.get("diagnosis", "")))
@@ -81,6 +83,8 @@ def read_grades(course, assignments=None):
         grades.assignments = [assignment.name for assignment in chosen]
         grades.students = sorted(student.id for student in book.students)
         for assignment in chosen:
+            test_cells = {notebook.name: intake.test_cells(intake.cell_definitions(notebook))
+                          for notebook in assignment.notebooks}
             grades.cells[assignment.name] = [(notebook.name, cell.name, float(cell.max_score))
                                              for notebook in sorted(assignment.notebooks, key=lambda n: n.name)
                                              for cell in notebook.grade_cells]
@@ -100,7 +104,9 @@ def read_grades(course, assignments=None):
                     grades.unsandboxed.append((student, assignment.name))
                 kinds = {}
                 for path in sorted((course.autograded / student / assignment.name).glob("*.ipynb")):
-                    for (cell, key), diagnosis in sorted(diagnosed_mistakes(nbformat.read(path, as_version=4)).items()):
+                    notebook = nbformat.read(path, as_version=4)
+                    for (cell, key), diagnosis in sorted(
+                            diagnosed_mistakes(notebook, test_cells.get(path.stem, set())).items()):
                         kinds.setdefault((assignment.name, cell, key), diagnosis)
                 for kind, diagnosis in kinds.items():
                     grades.mistakes[kind] += 1

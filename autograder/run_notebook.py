@@ -3,7 +3,7 @@ import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
+from helpers.notebook_client import NotebookClient
 
 
 def execute(path, timeout=300, allow_errors=False):

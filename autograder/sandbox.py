@@ -38,8 +38,9 @@ import zmq
 import zmq.asyncio
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import Bool, Integer, List, Type, Unicode
+from traitlets import Bool, Dict, List, Type, Unicode
 
+from autograder.course import Limits
 from autograder.errors import CommandError
 
 # Sandboxed kernels run as SANDBOX_UID_BASE + the grading process's pid when the grader is
@@ -132,13 +133,27 @@ def _with_open_parents(args):
     return opened + args
 
 
+# prlimit's option for each resource limit rlimits() sets.
+PRLIMIT_OPTIONS = {"RLIMIT_NPROC": "nproc", "RLIMIT_FSIZE": "fsize", "RLIMIT_CORE": "core", "RLIMIT_CPU": "cpu",
+                   "RLIMIT_AS": "as"}
+
+
+def rlimits(limits):
+    """{resource limit: (soft, hard)} of one kernel process under limits (autograder.course.Limits): the one mapping,
+    which both ways of starting a kernel apply (prlimit's command line, the template's fork)."""
+    found = {"RLIMIT_NPROC": (limits.max_processes,) * 2, "RLIMIT_FSIZE": (limits.max_file_bytes,) * 2,
+             "RLIMIT_CORE": (0, 0),
+             # the soft limit sends SIGXCPU, which a kernel could ignore: the hard one, 5 s later, kills
+             "RLIMIT_CPU": (limits.cpu_seconds, limits.cpu_seconds + 5)}
+    if limits.memory_bytes:
+        found["RLIMIT_AS"] = (limits.memory_bytes,) * 2
+    return found
+
+
 def limit_command(limits):
     """prlimit, run inside the sandbox just before the kernel, with the limits that apply to one process."""
-    args = ["prlimit", f"--nproc={limits.max_processes}", f"--fsize={limits.max_file_bytes}", "--core=0",
-            f"--cpu={limits.cpu_seconds}:{limits.cpu_seconds + 5}"]
-    if limits.memory_bytes:
-        args.append(f"--as={limits.memory_bytes}")
-    return args + ["--"]
+    return ["prlimit", *(f"--{PRLIMIT_OPTIONS[name]}={soft}:{hard}" for name, (soft, hard) in rlimits(limits).items()),
+            "--"]
 
 
 def bwrap_command(kernel_cmd, socket_folder, work_files, limits, uid=None, helpers_modules=None, stub=False,
@@ -493,11 +508,8 @@ class SandboxedKernelManager(AsyncKernelManager):
     """A kernel manager whose kernels each run in a fresh sandbox (nbclient and nbgrader use it unchanged)."""
 
     sandboxed = Bool(True, help="Run the kernel in a bubblewrap sandbox (False: trusted code only).").tag(config=True)
-    max_processes = Integer(128, help="Processes and threads the kernel may have at once.").tag(config=True)
-    memory_bytes = Integer(0, help="Address space of each kernel process (0: no limit).").tag(config=True)
-    max_file_bytes = Integer(64 * 2**20, help="Largest file the kernel may write.").tag(config=True)
-    cpu_seconds = Integer(1800, help="CPU time of the kernel process.").tag(config=True)
-    scratch_bytes = Integer(256 * 2**20, help="Size of the kernel's writable /tmp.").tag(config=True)
+    limits = Dict(help="The kernel's limits: autograder.course.Limits as a dict (a field it lacks keeps Limits' "
+                       "default).").tag(config=True)
     helpers_modules = List(Unicode(), default_value=None, allow_none=True,
                            help="The only modules of helpers in the sandbox (None: all of them).").tag(config=True)
     client_factory = Type(ReadyKernelClient, klass=AsyncKernelClient)
@@ -521,11 +533,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         return spec
 
     def _limits(self):
-        from autograder.course import Limits
-
-        return Limits(memory_bytes=self.memory_bytes, max_processes=self.max_processes,
-                      max_file_bytes=self.max_file_bytes, cpu_seconds=self.cpu_seconds,
-                      scratch_bytes=self.scratch_bytes)
+        return Limits(**self.limits)
 
     async def _async_pre_start_kernel(self, **kw):
         _LIVE.add(self)
@@ -588,14 +596,9 @@ class SandboxedKernelManager(AsyncKernelManager):
         finally:
             os.close(info_read)
             os.close(ready_read)
-        limits = self._limits()
-        rlimits = {"RLIMIT_NPROC": (limits.max_processes,) * 2, "RLIMIT_FSIZE": (limits.max_file_bytes,) * 2,
-                   "RLIMIT_CORE": (0, 0), "RLIMIT_CPU": (limits.cpu_seconds, limits.cpu_seconds + 5)}
-        if limits.memory_bytes:
-            rlimits["RLIMIT_AS"] = (limits.memory_bytes,) * 2
         kernel_template(self.helpers_modules).fork({
             "sandbox_pid": sandbox_pid, "bwrap_pid": self.provisioner.pid, "uid": self._forked, "cwd": WORK,
-            "env": environment(self._forked), "limits": rlimits, "argv": self._kernel_argv,
+            "env": environment(self._forked), "limits": rlimits(self._limits()), "argv": self._kernel_argv,
             "log": str(self._socket_folder / "kernel.log")})
 
     @property

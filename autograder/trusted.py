@@ -66,6 +66,42 @@ def serve_code(address, kept=False):
             f".serve({address!r}))(__import__('sys'))")
 
 
+class StandInTimeout(BaseException):
+    """Raised in the grader's thread when a stand-in it computes for the student's code runs past the cell's time
+    limit (BaseException: the course's code it interrupts must not swallow it)."""
+
+
+def within(deadline, function, *args, **kwargs):
+    """function(*args, **kwargs), computed in this thread, or StandInTimeout once time.monotonic() passes deadline.
+
+    A stand-in computes in the grader, on the student's arguments (a training epoch of ten million examples, say):
+    a timer thread raises StandInTimeout in this thread at the deadline, which Python delivers between two of its
+    instructions (one NumPy operation ends first). Whenever it arrives, even as the call returns, it arrives inside
+    the try below."""
+    import ctypes
+    import threading
+
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise StandInTimeout
+    thread, lock, finished = threading.get_ident(), threading.Lock(), []
+
+    def interrupt():
+        with lock:
+            if not finished:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), ctypes.py_object(StandInTimeout))
+
+    timer = threading.Timer(left, interrupt)
+    timer.daemon = True
+    timer.start()
+    try:
+        return function(*args, **kwargs)
+    finally:
+        with lock:
+            finished.append(True)
+        timer.cancel()
+
+
 class KernelLost(BaseException):
     """The kernel died or stopped answering during a test cell (BaseException: no test code may swallow it)."""
 
@@ -130,6 +166,7 @@ class KernelSession:
         self._received = bytearray(RECEIVE_BYTES)
         self._kernel_cpu = None  # what the operating system charges to the kernel's processes (autograder/cpu.py)
         self.callback_seconds = 0.0  # the grader's CPU time spent answering the student's code's stand-in calls
+        self.stand_in_timed_out = None  # the stand-in that was computing here when the cell's time ran out
 
     # -- the wire ------------------------------------------------------------------------
     # Synchronous: a training loop's stand-ins make thousands of round trips per test cell, and an event loop's
@@ -237,11 +274,17 @@ class KernelSession:
             tail = bytearray()
             started = time.thread_time()
             try:
-                value = function(*args, **kwargs)
+                value = within(self.deadline, function, *args, **kwargs)
             finally:  # work the student's code had the grader do is the student's
                 self.callback_seconds += time.thread_time() - started
             return {"kind": "return", "value": agent.to_data(value, tail)}, tail
+        except StandInTimeout:
+            # The cell is out of time: it scores 0 (run_test_cell says why), and the kernel is interrupted next.
+            self.timed_out, self.stand_in_timed_out = True, name
+            return {"kind": "raise", "type": "TimeoutError",
+                    "message": f"the course's `{name}`, called by your code, ran past the cell's time limit"}, b""
         except Exception as error:  # the course's function, given the student's arguments, may refuse them
+            # (MemoryError included: the grading process's address space is capped, grading_process.limit_memory)
             return {"kind": "raise", "type": type(error).__name__, "message": str(error)[:500]}, b""
 
     def _open(self):
@@ -529,6 +572,9 @@ def run_test_cell(executor, source, namespace, sources, timeout):
             except KernelLost:
                 pass
     if any(session.timed_out for session in sessions):  # as nbclient marks a cell it had to interrupt
-        outputs.append(NotebookNode(output_type="error", ename=TIMEOUT_ERROR, evalue=f"the cell ran longer than "
-                                    f"{timeout} s: the student's code was interrupted", traceback=[TIMEOUT_ERROR]))
+        stand_in = next((session.stand_in_timed_out for session in sessions if session.stand_in_timed_out), None)
+        why = (f"the student's code had the grader compute the course's `{stand_in}` until the time ran out"
+               if stand_in else "the student's code was interrupted")
+        outputs.append(NotebookNode(output_type="error", ename=TIMEOUT_ERROR,
+                                    evalue=f"the cell ran longer than {timeout} s: {why}", traceback=[TIMEOUT_ERROR]))
     return outputs

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
+from helpers.notebook_client import NotebookClient
 
 SOURCE_DIR = Path(__file__).resolve().parent.parent / "source"
 TARGET_SECONDS = 1.0

@@ -3,7 +3,9 @@
 Public (lectures and students; a student's edition holds these as they are): datasets (the data sets), plotting
 (figures), gradcheck (central differences), grading (the test cells' comparison tables), place (where a student's
 function runs while it is checked), loops (the lecture notes' loop versions, public by design), replay (a student's
-edition's stand-ins, and a lecture's @study), codecheck and notebook_loops (reading a student's code for advice).
+edition's stand-ins, and a lecture's @study), codecheck and notebook_loops (reading a student's code for advice),
+cputime (what a call costs, for the checks on loops and speed), notebook_client (nbclient's client, for notebooks
+with widgets).
 
 Grading side (in a student's edition only as stand-ins that answer from a record, autograder/publish.py):
     helpers.reference   the reference NumPy implementation, one module per model;

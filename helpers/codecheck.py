@@ -5,8 +5,8 @@ what the code costs: helpers/cputime.py).
     loop_message(train_step)  -> "" when there is none, else a sentence naming each line
 
 A loop is a for or while statement, a comprehension or generator expression, or a
-call that runs Python code once per element: map, filter, np.vectorize,
-np.frompyfunc, np.apply_along_axis, np.apply_over_axes. Functions of the same
+call that runs Python code once per element (the one list: notebook_loops.LOOPING_CALLS,
+e.g. map, np.vectorize, np.frompyfunc, functools.reduce). Functions of the same
 module (e.g. the same notebook) that the function calls by name are searched too,
 so a loop cannot hide in a helper. Line numbers are those of the file or notebook
 cell the function was written in, as in a traceback.
@@ -20,13 +20,6 @@ from helpers import notebook_loops, place
 
 ADVICE = "Advice, not graded: "  # how a table's note from reading the code begins (it may differ by where it reads)
 
-_STATEMENTS = {ast.For: "a for loop", ast.AsyncFor: "an async for loop", ast.While: "a while loop"}
-_EXPRESSIONS = {ast.ListComp: "a list comprehension", ast.SetComp: "a set comprehension",
-                ast.DictComp: "a dict comprehension", ast.GeneratorExp: "a generator expression"}
-# Calls that hide a Python loop over the elements (np.vectorize's own documentation says so).
-_LOOPING_CALLS = {"map": "map()", "filter": "filter()", "vectorize": "np.vectorize",
-                  "frompyfunc": "np.frompyfunc", "apply_along_axis": "np.apply_along_axis",
-                  "apply_over_axes": "np.apply_over_axes"}
 MAX_NAMED_LINES = 3
 
 
@@ -55,29 +48,15 @@ def _source(function):
     return tree, lines, max(first_line, 1)
 
 
-def _looping_objects():
-    """The looping callables themselves, to recognise them under another name (from numpy import vectorize as v)."""
-    import numpy as np
-
-    return {id(map): "map()", id(filter): "filter()", id(np.vectorize): "np.vectorize",
-            id(np.frompyfunc): "np.frompyfunc", id(np.apply_along_axis): "np.apply_along_axis",
-            id(np.apply_over_axes): "np.apply_over_axes"}
-
-
 def _describe(node, namespace):
-    for kind, description in {**_STATEMENTS, **_EXPRESSIONS}.items():
+    for kind, description in notebook_loops.LOOPS.items():
         if isinstance(node, kind):
             return description
     if not isinstance(node, ast.Call):
         return None
-    callee = node.func
-    if isinstance(callee, ast.Name):
-        if callee.id in namespace:
-            return _looping_objects().get(id(namespace[callee.id]))
-        return _LOOPING_CALLS.get(callee.id)
-    if isinstance(callee, ast.Attribute) and callee.attr not in ("map", "filter"):  # pool.map is not the builtin
-        return _LOOPING_CALLS.get(callee.attr)
-    return None
+    if isinstance(node.func, ast.Name) and node.func.id in namespace:  # what the name holds, whatever it is called
+        return notebook_loops.looping_objects().get(id(namespace[node.func.id]))
+    return notebook_loops.looping_call(node)
 
 
 def _called_names(tree):

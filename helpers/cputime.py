@@ -6,14 +6,18 @@ function with the course's own versions by the CPU time a call costs:
 * a student's call: the CPU time the operating system charged to the place the function runs in
   (helpers/place.py: `cpu_seconds()`), read just before and just after the call. While grading, that is every
   process of the sandbox, read by the grader from its side (autograder/cpu.py), and the grader's own time spent
-  answering the call's requests for the course's stand-ins; in JupyterLab, the kernel's process;
+  answering the call's requests for the course's stand-ins; in JupyterLab, the kernel's thread that calls it;
 * the course's call: the CPU time of the thread that makes it, here.
+
+The two are measured in turns (course, student, course...), so that a change in the machine's load between
+them weighs on both.
 
 CPU time rather than the wall clock: a process that spins while the course's version runs takes the processor
 away from it, not CPU time; one that spins while the student's function runs is charged to the student.
 """
 import contextlib
 import io
+import random
 import time
 import warnings
 
@@ -22,6 +26,29 @@ from helpers import place
 MIN_SECONDS = 0.03  # of CPU time per measurement: the 10 ms ticks of a process that ended stay a small share
 MAX_CALLS = 20      # per measurement, whatever they cost
 REPEATS = 3         # measurements, of which the least counts (the one least disturbed by the machine)
+CHECKED_CALLS = 3   # timed calls whose results are compared with the course's (a step wrong only when timed is
+                    # wrong in most of them)
+
+
+class Sample(list):
+    """At most `size` of the items appended, each as likely as any other to be kept (a reservoir sample, drawn with
+    the operating system's randomness): the timed calls whose results a check compares with the course's. Keeping
+    every call's arguments and result alive would make each new call's arrays fresh memory, page faults that a
+    student's calls would pay and the course's, whose results are dropped, would not."""
+
+    def __init__(self, size=CHECKED_CALLS):
+        super().__init__()
+        self.size, self.seen = size, 0
+        self._random = random.SystemRandom()
+
+    def append(self, item):
+        self.seen += 1
+        if len(self) < self.size:
+            super().append(item)
+        else:
+            index = self._random.randrange(self.seen)
+            if index < self.size:
+                self[index] = item
 
 
 @contextlib.contextmanager
@@ -54,7 +81,7 @@ def students_seconds(function, fresh_args, timed_calls=None, min_seconds=MIN_SEC
                      repeats=REPEATS, enough=None):
     """CPU seconds per call of a student's function, each call on fresh_args(): the least of `repeats`
     measurements, each of enough calls to cost min_seconds (at most max_calls); none after one that costs more
-    than `enough` per call. timed_calls, a list, receives (args, result) of every call, for the caller to check
+    than `enough` per call. timed_calls, a Sample, receives (args, result) of every call, for the caller to check
     that the function did its work while it was measured. The function's errors are raised."""
     where = place.current()
 
@@ -85,8 +112,12 @@ def over_the_course(student, course, problems, timed_calls):
     student's errors are raised."""
     over = []
     for label, sizes, fresh_args, max_ratio in problems:
-        theirs = course_seconds(course, fresh_args)
-        yours = students_seconds(student, fresh_args, timed_calls=timed_calls, enough=3 * max_ratio * theirs)
+        theirs = yours = float("inf")
+        for _ in range(REPEATS):
+            theirs = min(theirs, course_seconds(course, fresh_args, repeats=1))
+            yours = min(yours, students_seconds(student, fresh_args, timed_calls=timed_calls, repeats=1))
+            if yours > 3 * max_ratio * theirs:
+                break  # far past the bound: more measurements would only cost time
         print(f"many {label} ({sizes}): yours {1e3 * yours:.2f} ms of CPU time a call, the course's "
               f"{1e3 * theirs:.2f} ms: {yours / theirs:.1f} times (at most {max_ratio})")
         if yours > max_ratio * theirs:

@@ -20,12 +20,39 @@ OPAQUE_LINE_MAGICS = {"run", "load", "autoreload", "aimport", "loadpy", "exec"}
 LOOPS = {ast.For: "a for loop", ast.AsyncFor: "an async for loop", ast.While: "a while loop",
          ast.ListComp: "a list comprehension", ast.SetComp: "a set comprehension",
          ast.DictComp: "a dict comprehension", ast.GeneratorExp: "a generator expression"}
-# Calls that run Python code once per element.
-LOOPING_CALLS = {"map": "map()", "filter": "filter()", "reduce": "functools.reduce", "starmap": "itertools.starmap",
-                 "accumulate": "itertools.accumulate", "vectorize": "np.vectorize", "frompyfunc": "np.frompyfunc",
-                 "apply_along_axis": "np.apply_along_axis", "apply_over_axes": "np.apply_over_axes",
-                 "piecewise": "np.piecewise", "fromiter": "np.fromiter"}
+# Calls that run Python code once per element: {name: (its module, how the advice names it)}. The one list, read
+# here and by helpers/codecheck.py.
+LOOPING_CALLS = {"map": ("builtins", "map()"), "filter": ("builtins", "filter()"),
+                 "reduce": ("functools", "functools.reduce"), "starmap": ("itertools", "itertools.starmap"),
+                 "accumulate": ("itertools", "itertools.accumulate"), "vectorize": ("numpy", "np.vectorize"),
+                 "frompyfunc": ("numpy", "np.frompyfunc"), "apply_along_axis": ("numpy", "np.apply_along_axis"),
+                 "apply_over_axes": ("numpy", "np.apply_over_axes"), "piecewise": ("numpy", "np.piecewise"),
+                 "fromiter": ("numpy", "np.fromiter")}
 KEYED_CALLS = {"sorted", "min", "max"}  # with key=: a Python call per element
+# Methods of other objects with a looping call's name (pool.map, np.add.reduce) are not the looping call; called
+# on their module by its own name (functools.reduce), they are.
+NOT_METHODS = {"map", "filter", "reduce", "accumulate"}
+
+
+def looping_call(call):
+    """How the advice names the looping call an ast.Call makes (map(), np.vectorize...), or None."""
+    callee = call.func
+    name = callee.id if isinstance(callee, ast.Name) else getattr(callee, "attr", None)
+    if name in LOOPING_CALLS and not (isinstance(callee, ast.Attribute) and name in NOT_METHODS and not (
+            isinstance(callee.value, ast.Name) and callee.value.id == LOOPING_CALLS[name][0])):
+        return LOOPING_CALLS[name][1]
+    if name in KEYED_CALLS and any(keyword.arg == "key" for keyword in call.keywords):
+        return f"{name}() with a key function"
+    return None
+
+
+def looping_objects():
+    """{id of a looping callable: how the advice names it}, to recognise one under another name."""
+    import importlib
+
+    return {id(getattr(importlib.import_module(module), name)): description
+            for name, (module, description) in LOOPING_CALLS.items()
+            if hasattr(importlib.import_module(module), name)}
 DYNAMIC_CALLS = {"exec", "eval", "compile", "__import__", "globals", "locals", "vars", "setattr", "delattr",
                  "getattr"}
 DYNAMIC_NAMES = {"sys.modules", "importlib", "builtins", "__builtins__", "__dict__", "__code__", "__globals__"}
@@ -275,14 +302,8 @@ def loop_report(name, sources):
             for kind, description in LOOPS.items():
                 if isinstance(inner, kind):
                     found.append((number, inner.lineno, description + label, text))
-            if isinstance(inner, ast.Call):
-                callee = inner.func
-                callee_name = callee.id if isinstance(callee, ast.Name) else getattr(callee, "attr", None)
-                if callee_name in LOOPING_CALLS and not (isinstance(callee, ast.Attribute)
-                                                         and callee_name in ("map", "filter")):
-                    found.append((number, inner.lineno, LOOPING_CALLS[callee_name] + label, text))
-                elif callee_name in KEYED_CALLS and any(keyword.arg == "key" for keyword in inner.keywords):
-                    found.append((number, inner.lineno, f"{callee_name}() with a key function" + label, text))
+            if isinstance(inner, ast.Call) and looping_call(inner):
+                found.append((number, inner.lineno, looping_call(inner) + label, text))
             if isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Load) and inner.id in bound \
                     and inner.id not in local:
                 edges[current].add(inner.id)

@@ -124,7 +124,8 @@ def cell_results(root, assignment, student):
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as book:
         for path in sorted((root / "autograded" / student / assignment).glob("*.ipynb")):
             tables = {}
-            for grade_id, data in check_results(nbformat.read(path, as_version=4)):
+            test_cells = {cell for notebook, cell in grade_cells(assignment) if notebook == path.stem}
+            for grade_id, data in check_results(nbformat.read(path, as_version=4), test_cells):
                 tables.setdefault(grade_id, []).append(data)
             for notebook, cell in grade_cells(assignment):
                 if notebook == path.stem:

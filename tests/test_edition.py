@@ -1,10 +1,9 @@
-"""The student edition (`python -m autograder publish`): nothing graded in it, and its visible tests judge as the
-course's own do.
+"""The student edition (`python -m autograder publish`): nothing graded in it, its course functions are stand-ins,
+publishing again commits only a change, and the leak scan finds what it must.
 
-One edition is published for the module (it runs the assignments with the solutions, recording the course's
-answers). Its visible tests then run on the solutions and on every example hand-in, in a kernel that sees only the
-edition's helpers, and each test cell's table is compared, row by row, with the table the full repository's
-helpers give in a kernel of its own.
+One edition is published for the whole test run (tests/conftest.py: it runs the assignments with the solutions,
+recording the course's answers); its lectures and visible tests are tested in test_edition_lectures.py and
+test_edition_visible_tests.py.
 """
 import json
 import os
@@ -16,60 +15,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
-from nbclient.exceptions import CellTimeoutError
 
 from autograder import leaks, publish, submissions
 from helpers import grading
-from support import EXAMPLES_DIR, RELEASE_DIR, SOURCE_DIR, selected_assignments
-
-
-@pytest.fixture(scope="module")
-def edition(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("edition") / "course"
-    commit, report = publish.publish(folder, log=lambda line: None)
-    print(report.summary())
-    return folder, commit, report
-
-
-def run_visible_tests(notebook, folder, helpers_root=None):
-    """{grade_id: the rows of the test cell's table} of a filled notebook run in a fresh kernel; helpers_root puts
-    an edition's helpers first on the kernel's path."""
-    env = dict(os.environ)
-    if helpers_root:
-        env["PYTHONPATH"] = str(helpers_root)
-    client = NotebookClient(nbformat.from_dict(json.loads(json.dumps(notebook))), timeout=600,
-                            kernel_name="python3", allow_errors=True, resources={"metadata": {"path": str(folder)}})
-    client.execute(env=env)
-    tables = {}
-    for cell in client.nb.cells:
-        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if not cell.get("metadata", {}).get("nbgrader", {}).get("grade"):
-            continue
-        data = [output["data"][grading.RESULT_MIMETYPE] for output in cell.get("outputs", [])
-                if grading.RESULT_MIMETYPE in output.get("data", {})]
-        errors = [f"{output.get('ename')}: {output.get('evalue')}" for output in cell.get("outputs", [])
-                  if output.get("output_type") == "error" and output.get("ename") != "ChecksFailed"]
-        tables[grade_id] = {"rows": [(row["name"], row["passed"], row["kind"], row["diagnosis"])
-                                     for table in data for row in table["rows"]],
-                            "notes": [note["text"] for table in data for note in table["notes"]],
-                            "errors": errors}
-    return tables
-
-
-def hand_ins():
-    """(assignment, name, answers) of the solutions and every example hand-in."""
-    found = []
-    for assignment in selected_assignments():
-        source = nbformat.read(SOURCE_DIR / assignment / f"{assignment}.ipynb", as_version=4)
-        solutions = submissions.solutions(source)
-        found.append((assignment, "solutions", solutions))
-        for path in submissions.fixture_files(EXAMPLES_DIR / assignment):
-            found.append((assignment, path.stem, submissions.read_fixture(path, solutions)))
-    return found
-
-
-HAND_INS = hand_ins()
+from support import RELEASE_DIR, SOURCE_DIR
 
 
 def test_the_edition_holds_nothing_graded(edition):
@@ -100,80 +49,11 @@ def test_the_editions_course_functions_are_stand_ins_without_the_courses_code(ed
     assert "refused: the course's `helpers.reference.shallow.backward` was called with inputs" in result.stdout
 
 
-@pytest.mark.parametrize("assignment, name, answers", HAND_INS, ids=[f"{a}-{n}" for a, n, _ in HAND_INS])
-def test_the_visible_tests_judge_as_the_courses_do(edition, assignment, name, answers, tmp_path):
-    """Table by table, row by row: the same checks, verdicts, kinds and diagnoses in the edition as with the
-    course's own helpers."""
-    if any(package in code for code in answers.values() for package in ("helpers.reference", "helpers.answers")):
-        pytest.skip("a hand-in that rewrites the course's functions in its own kernel changes what its own visible "
-                    "tests compare with there; an edition's record cannot be rewritten so, and the grade comes from "
-                    "the trusted grader either way")
-    folder, _, _ = edition
-    notebook_name = f"{assignment}.ipynb"
-    released = nbformat.read(folder / "release" / assignment / notebook_name, as_version=4)
-    assert released == nbformat.read(RELEASE_DIR / assignment / notebook_name, as_version=4)
-    filled = submissions.fill_answers(released, answers)
-    # the notebook's own demonstrations (cells nbgrader does not track) test nothing: left out, in both runs
-    filled.cells = [cell for cell in filled.cells if cell.get("metadata", {}).get("nbgrader")]
-    with ThreadPoolExecutor(max_workers=2) as pool:  # two kernels side by side
-        edition_run = pool.submit(run_visible_tests, filled, folder / "release" / assignment, folder)
-        course_run = pool.submit(run_visible_tests, filled, RELEASE_DIR / assignment)
-        in_edition, in_course = edition_run.result(), course_run.result()
-    assert in_edition.keys() == in_course.keys()
-    for grade_id in in_course:
-        assert in_edition[grade_id]["rows"] == in_course[grade_id]["rows"], grade_id
-        assert in_edition[grade_id]["errors"] == in_course[grade_id]["errors"], grade_id
-        if name == "solutions":
-            assert in_edition[grade_id]["rows"] and all(row[1] for row in in_edition[grade_id]["rows"]), grade_id
-
-
-@pytest.mark.parametrize("lecture", [path.name for path in publish.edition_lectures()])
-def test_a_lecture_runs_top_to_bottom_in_the_edition_and_its_widget_answers_every_setting(edition, lecture):
-    """In a kernel that sees only the edition: no cell fails, and after the lecture the widget's function answers
-    settings other than the one it showed (the record holds every setting of its sliders)."""
-    folder, _, _ = edition
-    notebook = nbformat.read(folder / "notebooks" / lecture, as_version=4)
-    settings = {"01_perceptron_lecture.ipynb": "show_update(len(history) - 1)",
-                "02_adaline_lecture.ipynb": "show_learning_rate(10 ** -2.0)\nshow_learning_rate(10 ** -1.6)",
-                "03_logistic_regression_lecture.ipynb": "show_model(3.0, 0.5)\nshow_model(-4.0, -5.0)",
-                # the trainer at a setting the record does not hold: the loop versions train, and say so
-                "04_shallow_network_lecture.ipynb": TRAIN_ELSEWHERE}
-    notebook.cells.append(nbformat.v4.new_code_cell(settings[lecture]))
-    for attempt in range(1, LECTURE_ATTEMPTS + 1):
-        client = NotebookClient(nbformat.from_dict(json.loads(json.dumps(notebook))), timeout=LECTURE_CELL_SECONDS,
-                                kernel_name="python3", resources={"metadata": {"path": str(folder / "notebooks")}})
-        try:
-            client.execute(env={**os.environ, "PYTHONPATH": str(folder)})  # raises on the first failing cell
-            break
-        except CellTimeoutError:
-            # Under the full suite's load, a lecture's kernel now and then goes idle without answering a cell that
-            # has a widget (the kernel waits for nothing, the client for its reply: ipython/ipykernel#1554,
-            # jupyter/nbclient#312). A cell of these lectures takes seconds in an edition: a fresh kernel then.
-            if attempt == LECTURE_ATTEMPTS:
-                raise
-    last = client.nb.cells[-1].outputs
-    assert any("image/png" in output.get("data", {}) for output in last)
-    if lecture.startswith("04"):
-        told = "".join(output.get("text", "") for output in last if output.get("name") == "stderr")
-        assert "loop version `train_step_per_unit` answers instead" in told
-
-
-LECTURE_CELL_SECONDS = 120  # the slowest cell of an edition's lecture takes about 10 s on a loaded machine
-LECTURE_ATTEMPTS = 3
-
-TRAIN_ELSEWHERE = """\
-hidden_units.value, learning_rate.value, iterations.value = 2, 1.0, 500
-train_and_draw()
-assert status.value.startswith("trained in") and 0.5 < last_run["train_accuracy"] <= 1, status.value
-import base64
-png = picture.outputs[0]["data"]["image/png"]  # the trainer's new picture, shown as the cell's output
-display(Image(data=base64.b64decode(png) if isinstance(png, str) else png, format="png"))
-"""
-
-
 def test_publishing_again_adds_a_commit_only_for_a_change_and_keeps_a_students_copy(edition, monkeypatch,
                                                                                     tmp_path):
-    folder, first, _ = edition
+    published, first, _ = edition
+    folder = tmp_path / "published"  # a copy: other tests read the edition
+    shutil.copytree(published, folder, symlinks=True)
     work = folder / "work" / "notebooks"
     work.mkdir(parents=True)
     (work / "mine.ipynb").write_text("a student's notebook")

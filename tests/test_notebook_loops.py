@@ -2,11 +2,13 @@
 
 What the check cannot follow must cost the check (a reason is returned) rather than pass it.
 """
+import ast
+import importlib
 import types
 
 import pytest
 
-from helpers import codecheck, place
+from helpers import codecheck, notebook_loops, place
 from helpers.notebook_loops import loop_report
 
 NUMPY = "import numpy as np\n"
@@ -141,6 +143,21 @@ def test_looping_calls_of_the_standard_library_cost_the_check(cells, kind):
 
 def test_methods_that_happen_to_be_called_map_or_filter_are_not_loops():
     assert findings("def f(pool, frame, X):\n    return pool.map(abs, X), frame.filter(X)\n") == []
+
+
+def test_a_ufuncs_reduce_and_accumulate_are_not_loops():
+    assert findings(NUMPY, "def f(X):\n    return np.add.reduce(X, axis=1, keepdims=True), np.add.accumulate(X)\n") \
+        == []
+
+
+def test_the_advice_and_the_notebook_reading_share_one_list_of_looping_calls():
+    """helpers.codecheck reads a file's function with notebook_loops' list, and finds an aliased import through it."""
+    assert not hasattr(codecheck, "_LOOPING_CALLS")
+    for name, (module, description) in notebook_loops.LOOPING_CALLS.items():
+        call = ast.parse(f"{name}(f, X)").body[0].value
+        renamed = ast.parse("alias(f, X)").body[0].value
+        assert codecheck._describe(call, {}) == description
+        assert codecheck._describe(renamed, {"alias": getattr(importlib.import_module(module), name)}) == description
 
 
 def test_sorted_min_and_max_without_a_key_are_not_loops():

@@ -31,6 +31,9 @@ GOOD = {"good_solutions": "solutions", "good_blank": "blank", "good_two_mistakes
 # Short limits keep the run quick: the infinite loop costs two cell timeouts.
 LIMITS = ["--cell-timeout", "10", "--memory-limit", "2G", "--max-output", "100000", "--workers", "2", "--quiet"]
 REPORT_LINE = re.compile(r"^# report: (?P<words>.+)$", re.MULTILINE)
+# Words no sentence about the submission may contain (what it forged); "# report: none": no sentence at all.
+NOT_REPORTED_LINE = re.compile(r"^# not reported: (?P<words>.+)$", re.MULTILINE)
+NOTHING = "none"
 
 
 def load(path):
@@ -42,6 +45,12 @@ def load(path):
 
 def student(path):
     return f"bad_{path.stem}"
+
+
+def reported(path):
+    """The words the report must say about the fixture's submission (None: nothing at all)."""
+    words = REPORT_LINE.search(path.read_text())["words"]
+    return None if words == NOTHING else words
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +101,8 @@ def test_there_is_a_fixture_for_every_attack():
         "not_json", "not_a_notebook", "empty_file", "wrong_name", "missing_notebook", "other_assignment",
         "deleted_test_cells", "edited_test_cell", "duplicated_ids", "cell_type_changed", "infinite_loop",
         "kernel_exit", "kernel_segfault", "memory_hog", "gigantic_output", "input_call", "sys_exit",
-        "stderr_warnings", "lone_surrogates", "lone_surrogate_in_source"}
+        "stderr_warnings", "lone_surrogates", "lone_surrogate_in_source", "flags_toggled", "forged_results",
+        "stand_in_marathon"}
 
 
 @pytest.mark.parametrize("path", BAD, ids=lambda path: path.stem)
@@ -107,9 +117,13 @@ def test_a_bad_submission_gets_exactly_its_expected_scores(graded, path):
 @pytest.mark.parametrize("path", BAD, ids=lambda path: path.stem)
 def test_a_bad_submission_is_explained(graded, path):
     course, _, _ = graded
-    words = REPORT_LINE.search(path.read_text())["words"]
-    said = problems(course)[student(path)]
-    assert any(words in sentence for sentence in said), f"no problem mentions {words!r}: {said}"
+    words, said = reported(path), problems(course)[student(path)]
+    if words is None:
+        assert said == []
+    else:
+        assert any(words in sentence for sentence in said), f"no problem mentions {words!r}: {said}"
+    for forged in NOT_REPORTED_LINE.findall(path.read_text()):
+        assert not any(forged in sentence for sentence in said)
 
 
 @pytest.mark.parametrize("name", sorted(GOOD))
@@ -130,9 +144,21 @@ def test_a_bad_submission_scores_the_same_in_its_kernel_and_in_the_trusted_grade
 def test_the_command_counts_the_problem_submissions(graded):
     _, _, result = graded
     # Their remarks are notes: one lost no points, the other only what its wrong code earns.
-    harmless = ["stderr_warnings", "lone_surrogates"]
-    assert f"{len(BAD) - len(harmless)} submissions had problems:" in result.stdout
+    harmless = ["stderr_warnings", "lone_surrogates", "flags_toggled"]
+    clean = [path for path in BAD if reported(path) is None]
+    assert f"{len(BAD) - len(harmless) - len(clean)} submissions had problems:" in result.stdout
     assert f"{len(harmless)} more had only harmless notes" in result.stdout
+
+
+def test_a_stand_in_is_stopped_at_the_cells_time_limit_and_the_cell_says_why(graded):
+    """The grader's own computation for the student's code (the course's train_epoch, on five million examples)
+    stops at the cell's limit: the test cell's error says so (the kernel's interrupt alone would not end it)."""
+    course, _, _ = graded
+    notebook = nbformat.read(course.autograded / student(BAD_DIR / "stand_in_marathon.py") / ASSIGNMENT
+                             / f"{ASSIGNMENT}.ipynb", as_version=4)
+    errors = [output.evalue for cell in notebook.cells if submissions.grade_id(cell) == "fit_tests"
+              for output in cell.outputs if output.output_type == "error"]
+    assert any("compute the course's `train_epoch` until the time ran out" in error for error in errors), errors
 
 
 def test_gigantic_output_stays_small(graded):
@@ -241,8 +267,20 @@ def test_the_report_says_what_happened(graded, path):
     course, _, _ = graded
     page = (course.reports / "report.html").read_text()
     row = re.search(rf'<tr data-student="{student(path)}" data-assignment="{ASSIGNMENT}">(.*?)</tr>', page, re.S)
-    assert row, f"{student(path)} is not in the report's problem list"
-    assert REPORT_LINE.search(path.read_text())["words"] in html.unescape(row[1])
+    if reported(path) is None:
+        assert row is None, f"{student(path)} is in the report's problem list: {html.unescape(row[1])}"
+    else:
+        assert row, f"{student(path)} is not in the report's problem list"
+        assert reported(path) in html.unescape(row[1])
+
+
+def test_the_report_shows_no_result_an_answer_cell_displayed(graded):
+    """forged_results displays a table in the grader's format from its answer cell: its diagnosis is not counted."""
+    course, _, _ = graded
+    page = html.unescape((course.reports / "report.html").read_text())
+    assert "forged diagnosis" not in page
+    autograded = course.autograded / student(BAD_DIR / "forged_results.py") / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    assert "forged diagnosis" in autograded.read_text(), "the fixture no longer displays its forged table"
 
 
 def test_the_report_lists_no_good_submission_as_a_problem(graded):

@@ -303,15 +303,30 @@ def test_the_boundary_test_may_train_the_loop_version_with_train_step():
         assert error_relative_to_largest(vectorized[name], value) < 1e-12, name
 
 
-def test_a_step_that_answers_wrongly_only_while_timed_earns_no_speed():
-    """check_speed compares the timed calls' results (a sample of at most MAX_CHECKED_TIMED_CALLS) with the course's
-    step on the same inputs."""
-    from helpers import grading
+def test_the_timed_calls_kept_are_a_sample_of_all_of_them():
+    """Each of many timed calls is as likely to be kept for checking as any other (the first ones are not kept
+    more often)."""
+    from helpers import cputime
 
-    def timed_calls(step):
+    kept = np.zeros(30)
+    for _ in range(2000):
+        sample = cputime.Sample()
+        for index in range(30):
+            sample.append(index)
+        kept[list(sample)] += 1
+    expected = 2000 * cputime.CHECKED_CALLS / 30  # 200 times each
+    assert np.all(np.abs(kept - expected) < 0.35 * expected), kept
+
+
+def test_a_step_that_answers_wrongly_only_while_timed_earns_no_speed():
+    """check_speed compares the timed calls' results (a sample of cputime.CHECKED_CALLS of them) with the course's
+    step on the same inputs."""
+    from helpers import cputime, grading
+
+    def timed_calls(step, count=3):
         rng = np.random.default_rng(0)
-        calls = []
-        for _ in range(3):
+        calls = cputime.Sample()
+        for _ in range(count):
             args = (rng.normal(size=(2, 50)), rng.integers(0, 2, size=(1, 50)),
                     shallow.initialize_parameters(2, 4, 1, seed=int(rng.integers(1000)), scale=1.0), 1.2)
             calls.append((args, step(*args)))
@@ -332,10 +347,10 @@ def test_a_step_that_answers_wrongly_only_while_timed_earns_no_speed():
     assert not vectorization_spec._require_the_work_was_done(lazy, timed_calls(lazy_when_timed), lazy_when_timed)
     assert "3 of 3 timed calls" in lazy.failures[0].diagnosis
     many = grading.Check("speed")
-    calls = timed_calls(lazy_when_timed) * 10
+    calls = timed_calls(lazy_when_timed, count=30)
+    assert calls.seen == 30 and len(calls) == cputime.CHECKED_CALLS
     assert not vectorization_spec._require_the_work_was_done(many, calls, lazy_when_timed)
-    assert f"{vectorization_spec.MAX_CHECKED_TIMED_CALLS} of {vectorization_spec.MAX_CHECKED_TIMED_CALLS} timed" \
-        in many.failures[0].diagnosis
+    assert f"{cputime.CHECKED_CALLS} of {cputime.CHECKED_CALLS} timed" in many.failures[0].diagnosis
     assert vectorization_spec._require_the_work_was_done(mistaken, timed_calls(without_one_over_m), without_one_over_m)
     assert not mistaken.failures
 
