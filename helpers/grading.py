@@ -630,10 +630,11 @@ _STUDENT_TOOLS = ("helpers.grading", "helpers.datasets", "helpers.plotting")
 
 
 def _calls_reference(function, exclude):
-    """Name the helpers module the function reaches into, or return ''."""
+    """Name the helpers module the function reaches into, or return ''. In a student's edition the course's functions
+    are stand-ins (helpers/replay.py), named by the function they stand for."""
     own_module = getattr(function, "__module__", None) or ""
     if own_module.startswith("helpers") and own_module not in _STUDENT_TOOLS:
-        return f"it is {own_module}.{getattr(function, '__name__', '?')} itself"
+        return f"it is {getattr(function, 'replayed', None) or own_module + '.' + getattr(function, '__name__', '?')} itself"
     code = getattr(function, "__code__", None)
     namespace = getattr(function, "__globals__", {})
     if code is None:
@@ -648,7 +649,8 @@ def _calls_reference(function, exclude):
         module = value.__name__ if isinstance(value, types.ModuleType) else getattr(value, "__module__", None)
         if isinstance(module, str) and module.startswith("helpers") and module not in _STUDENT_TOOLS:
             if isinstance(value, types.ModuleType) or callable(value):
-                return f"`{name}` from {module}"
+                replayed = getattr(value, "replayed", None)
+                return f"`{name}`, which is {replayed}" if replayed else f"`{name}` from {module}"
     return ""
 
 

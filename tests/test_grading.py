@@ -392,6 +392,22 @@ def test_handing_in_the_reference_function_itself_is_rejected():
     assert "helpers.reference.perceptron.predict itself" in failing_report(check)[0]
 
 
+def test_in_a_students_edition_the_references_stand_in_is_rejected_by_the_name_of_the_reference():
+    """A student's edition holds stand-ins for the course's functions (helpers/replay.py): a function that uses one,
+    or is one, is told it uses the course's reference, named as the student imported it."""
+    from helpers import replay
+
+    stand_in = replay.stand_in("helpers.reference.perceptron.predict")
+
+    namespace = {"course_predict": stand_in}  # a notebook's globals, after `from ... import predict as course_predict`
+    exec("def predict(X, w, b):\n    return course_predict(X, w, b)\n", namespace)
+    for student in (namespace["predict"], stand_in):
+        check = Check("predict")
+        check.function(student, perceptron.predict, (np.ones((2, 3)), np.ones((2, 1)), 0.0), outputs=("Y_hat",))
+        report = failing_report(check)[0]
+        assert "reference implementation" in report and "helpers.reference.perceptron.predict" in report, report
+
+
 def test_using_swaps_in_the_reference_for_the_call_only():
     namespace = {"np": np}
     exec("def predict(X, w, b):\n    return np.zeros((1, X.shape[1]))\n"
