@@ -88,6 +88,13 @@ def _flag(nbgrader, flag):
     return None if value is None else float(value) if flag == "points" else bool(value)
 
 
+def _change(flag, value):
+    """How a hand-in's flag differs, in words ('grade set to True', 'points removed')."""
+    if value is None:
+        return f"{flag} removed"
+    return f"{flag} set to {value:g}" if flag == "points" else f"{flag} set to {value}"
+
+
 def restore_flags(notebook, definitions):
     """Give every cell of a hand-in the nbgrader flags its id has in the assignment (a cell whose id the assignment
     does not know, or without an id, becomes ordinary code); return a sentence for each cell that was changed."""
@@ -106,9 +113,8 @@ def restore_flags(notebook, definitions):
                                f"graded as ordinary code ({HARMLESS_CHANGE})")
             del cell.metadata["nbgrader"]
             continue
-        wrong = [f"{flag} removed" if _flag(nbgrader, flag) is None else f"{flag} set to {_flag(nbgrader, flag):g}"
-                 if flag == "points" else f"{flag} set to {_flag(nbgrader, flag)}"
-                 for flag, value in definition["flags"].items() if _flag(nbgrader, flag) != value]
+        wrong = [_change(flag, _flag(nbgrader, flag)) for flag, value in definition["flags"].items()
+                 if _flag(nbgrader, flag) != value]
         for flag, value in definition["flags"].items():
             if value is None:
                 nbgrader.pop(flag, None)

@@ -106,18 +106,26 @@ def course_seconds(function, fresh_args, min_seconds=MIN_SECONDS, max_calls=MAX_
     return _measure(call, fresh_args, time.thread_time, min_seconds, max_calls, repeats, None)
 
 
+def in_turns(student, course, fresh_args, timed_calls=None, enough_ratio=None):
+    """(CPU seconds per call of course, of student), each the least of REPEATS measurements taken in turns (course,
+    student, course...), so that a change in the machine's load weighs on both; none after the student's costs more
+    than enough_ratio times the course's. The student's errors are raised."""
+    theirs = yours = float("inf")
+    for _ in range(REPEATS):
+        theirs = min(theirs, course_seconds(course, fresh_args, repeats=1))
+        yours = min(yours, students_seconds(student, fresh_args, timed_calls=timed_calls, repeats=1))
+        if enough_ratio is not None and yours > enough_ratio * theirs:
+            break  # far past the bound: more measurements would only cost time
+    return theirs, yours
+
+
 def over_the_course(student, course, problems, timed_calls):
     """The labels of the problems where a call of student costs more than max_ratio times a call of course, each
     measured on fresh_args() (a line printed for each); problems is [(label, sizes, fresh_args, max_ratio)]. The
     student's errors are raised."""
     over = []
     for label, sizes, fresh_args, max_ratio in problems:
-        theirs = yours = float("inf")
-        for _ in range(REPEATS):
-            theirs = min(theirs, course_seconds(course, fresh_args, repeats=1))
-            yours = min(yours, students_seconds(student, fresh_args, timed_calls=timed_calls, repeats=1))
-            if yours > 3 * max_ratio * theirs:
-                break  # far past the bound: more measurements would only cost time
+        theirs, yours = in_turns(student, course, fresh_args, timed_calls, enough_ratio=3 * max_ratio)
         print(f"many {label} ({sizes}): yours {1e3 * yours:.2f} ms of CPU time a call, the course's "
               f"{1e3 * theirs:.2f} ms: {yours / theirs:.1f} times (at most {max_ratio})")
         if yours > max_ratio * theirs:

@@ -1,6 +1,6 @@
 """Where a test cell runs: in the student's own kernel, or in the trusted grader. Test cells do not know which.
 
-The grading toolkit asks the current place for three things:
+The grading toolkit asks the current place for these:
 
     call(function, args, kwargs, stand_ins) -> Outcome   run a student's function, with the course's
                                                           versions of other functions standing in

@@ -196,9 +196,9 @@ def check_speed(check, train_step_vectorized):
 
 def _speedup(loop_version, student, fresh_problem, timed, scale):
     """How many times less CPU time the student's step costs than the loop version (run on a share of the
-    examples, its time times scale), each measured on fresh problems (helpers/cputime.py)."""
-    loop_seconds = cputime.course_seconds(loop_version, fresh_problem) * scale
-    return loop_seconds / max(cputime.students_seconds(student, fresh_problem, timed_calls=timed), 1e-9)
+    examples, its time times scale), both measured in turns on fresh problems (helpers/cputime.py)."""
+    loop_seconds, yours = cputime.in_turns(student, loop_version, fresh_problem, timed)
+    return loop_seconds * scale / max(yours, 1e-9)
 
 
 def _random_parameters(rng, n_x, n_h, scale):
