@@ -19,6 +19,7 @@ scores, records and renders them unchanged. Hidden tests never reach the kernel.
 """
 import builtins
 import contextlib
+import ctypes
 import importlib
 import io
 import json
@@ -27,6 +28,7 @@ import select
 import shutil
 import sys
 import tempfile
+import threading
 import time
 import warnings
 from pathlib import Path
@@ -71,35 +73,60 @@ class StandInTimeout(BaseException):
     limit (BaseException: the course's code it interrupts must not swallow it)."""
 
 
+class _Watchdog:
+    """One thread for the whole process that raises StandInTimeout in a thread whose stand-in runs past its deadline
+    (a stand-in can be called thousands of times in a cell: a timer thread each would cost a third of a second per
+    hand-in)."""
+
+    def __init__(self):
+        self._condition = threading.Condition()
+        self._watched = {}  # token: (thread id, deadline)
+        self._thread = None
+
+    def watch(self, token, deadline):
+        with self._condition:
+            self._watched[token] = (threading.get_ident(), deadline)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="stand-in watchdog", daemon=True)
+                self._thread.start()
+            self._condition.notify()
+
+    def release(self, token):
+        """Stop watching token; once this returns, no StandInTimeout is raised for it."""
+        with self._condition:
+            self._watched.pop(token, None)
+
+    def _run(self):
+        with self._condition:
+            while True:
+                now = time.monotonic()
+                for token, (thread, deadline) in list(self._watched.items()):
+                    if deadline <= now:
+                        del self._watched[token]
+                        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread),
+                                                                   ctypes.py_object(StandInTimeout))
+                soonest = min((deadline for _, deadline in self._watched.values()), default=None)
+                self._condition.wait(None if soonest is None else max(soonest - now, 0.0))
+
+
+_watchdog = _Watchdog()
+
+
 def within(deadline, function, *args, **kwargs):
     """function(*args, **kwargs), computed in this thread, or StandInTimeout once time.monotonic() passes deadline.
 
     A stand-in computes in the grader, on the student's arguments (a training epoch of ten million examples, say):
-    a timer thread raises StandInTimeout in this thread at the deadline, which Python delivers between two of its
-    instructions (one NumPy operation ends first). Whenever it arrives, even as the call returns, it arrives inside
-    the try below."""
-    import ctypes
-    import threading
-
-    left = deadline - time.monotonic()
-    if left <= 0:
+    the watchdog thread raises StandInTimeout in this thread at the deadline, which Python delivers between two of
+    its instructions (one NumPy operation ends first). Whenever it arrives, even as the call returns, it arrives
+    inside the try below."""
+    if deadline - time.monotonic() <= 0:
         raise StandInTimeout
-    thread, lock, finished = threading.get_ident(), threading.Lock(), []
-
-    def interrupt():
-        with lock:
-            if not finished:
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), ctypes.py_object(StandInTimeout))
-
-    timer = threading.Timer(left, interrupt)
-    timer.daemon = True
-    timer.start()
+    token = object()
+    _watchdog.watch(token, deadline)
     try:
         return function(*args, **kwargs)
     finally:
-        with lock:
-            finished.append(True)
-        timer.cancel()
+        _watchdog.release(token)
 
 
 class KernelLost(BaseException):

@@ -26,6 +26,12 @@ from helpers import place
 MIN_SECONDS = 0.03  # of CPU time per measurement: the 10 ms ticks of a process that ended stay a small share
 MAX_CALLS = 20      # per measurement, whatever they cost
 REPEATS = 3         # measurements, of which the least counts (the one least disturbed by the machine)
+# Where in_turns stops before REPEATS turns: the student's cost over the course's beyond OVER_THE_BOUND times its
+# bound, or within UNDER_THE_BOUND times it. The verdicts it cuts short are far from their bound (a loop-free step
+# measures 0.6 to 1.2 times the course's, a loop 88 times or more: benchmarks/loop_costs.py); one nearer its bound
+# gets every turn, the least of which counts.
+OVER_THE_BOUND = 3
+UNDER_THE_BOUND = 0.5
 CHECKED_CALLS = 3   # timed calls whose results are compared with the course's (a step wrong only when timed is
                     # wrong in most of them)
 
@@ -106,16 +112,18 @@ def course_seconds(function, fresh_args, min_seconds=MIN_SECONDS, max_calls=MAX_
     return _measure(call, fresh_args, time.thread_time, min_seconds, max_calls, repeats, None)
 
 
-def in_turns(student, course, fresh_args, timed_calls=None, enough_ratio=None):
-    """(CPU seconds per call of course, of student), each the least of REPEATS measurements taken in turns (course,
-    student, course...), so that a change in the machine's load weighs on both; none after the student's costs more
-    than enough_ratio times the course's. The student's errors are raised."""
+def in_turns(student, course, fresh_args, timed_calls=None, bound=None):
+    """(CPU seconds per call of course, of student), each the least of up to REPEATS measurements taken in turns
+    (course, student, course...), so that a change in the machine's load weighs on both. With a bound on the
+    student's cost over the course's, the turns stop once the verdict is plain: the student's costs more than
+    OVER_THE_BOUND times the bound, or at most UNDER_THE_BOUND times it (more turns would only cost time). The
+    student's errors are raised."""
     theirs = yours = float("inf")
     for _ in range(REPEATS):
         theirs = min(theirs, course_seconds(course, fresh_args, repeats=1))
         yours = min(yours, students_seconds(student, fresh_args, timed_calls=timed_calls, repeats=1))
-        if enough_ratio is not None and yours > enough_ratio * theirs:
-            break  # far past the bound: more measurements would only cost time
+        if bound is not None and not UNDER_THE_BOUND * bound * theirs < yours <= OVER_THE_BOUND * bound * theirs:
+            break
     return theirs, yours
 
 
@@ -125,7 +133,7 @@ def over_the_course(student, course, problems, timed_calls):
     student's errors are raised."""
     over = []
     for label, sizes, fresh_args, max_ratio in problems:
-        theirs, yours = in_turns(student, course, fresh_args, timed_calls, enough_ratio=3 * max_ratio)
+        theirs, yours = in_turns(student, course, fresh_args, timed_calls, bound=max_ratio)
         print(f"many {label} ({sizes}): yours {1e3 * yours:.2f} ms of CPU time a call, the course's "
               f"{1e3 * theirs:.2f} ms: {yours / theirs:.1f} times (at most {max_ratio})")
         if yours > max_ratio * theirs:

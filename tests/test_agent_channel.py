@@ -261,3 +261,26 @@ def test_a_callback_whose_name_is_not_text_is_refused_as_an_answer(name):
     answer, tail = calls._answer_callback({"kind": "callback", "name": name, "args": [1], "kwargs": {"dict": []}},
                                           b"")
     assert answer["kind"] == "raise" and tail == b""
+
+
+def test_a_stand_in_past_its_deadline_is_interrupted_and_one_within_it_never_is():
+    """within() raises StandInTimeout in the computing thread at the deadline, for a pure-Python loop and a NumPy
+    one; thousands of quick calls before a deadline pass untouched, and nothing is raised after a call returned."""
+    def spin():
+        while True:
+            pass
+
+    def numpy_spin():
+        while True:
+            np.sort(np.random.default_rng(0).random(10_000))
+
+    for endless in (spin, numpy_spin):
+        started = time.monotonic()
+        with pytest.raises(trusted.StandInTimeout):
+            trusted.within(started + 0.3, endless)
+        assert 0.3 <= time.monotonic() - started < 10
+    deadline = time.monotonic() + 0.5
+    assert sum(trusted.within(deadline, abs, -1) for _ in range(5_000)) == 5_000
+    time.sleep(max(0.0, deadline - time.monotonic()) + 0.3)  # a StandInTimeout would arrive during this sleep
+    with pytest.raises(trusted.StandInTimeout):
+        trusted.within(time.monotonic() - 1, abs, -1)  # a deadline already past: not even started

@@ -136,7 +136,7 @@ EXAMPLES = {
                               "")],
     "update_parameters": [((EXAMPLE_PARAMS, shallow.backward(EXAMPLE_PARAMS, shallow.forward(X_EXAMPLE, EXAMPLE_PARAMS)[1],
                                                              X_EXAMPLE, Y_EXAMPLE), 0.5), "")],
-    "fit": [((*datasets.noisy_xor(m=200, noise=0.25, seed=0), 4, 1.2, 500, 0, 100), "noisy XOR")],
+    "fit": [((*datasets.noisy_xor(m=200, noise=0.25, seed=0), 4, 2.4, 250, 0, 50), "noisy XOR")],
     "predict": [((X_EXAMPLE, EXAMPLE_PARAMS), "")],
 }
 

@@ -185,7 +185,7 @@ def check_speed(check, train_step_vectorized):
 
     timed = cputime.Sample()
     speedup = _speedup(loop_version_on_a_share(LOOP_EXAMPLES), train_step_vectorized, fresh_problem, timed,
-                       SPEED_EXAMPLES / LOOP_EXAMPLES)
+                       SPEED_EXAMPLES / LOOP_EXAMPLES, MIN_SPEEDUP)
     print(f"on {X.shape[1]} examples your step is {speedup:.0f} times faster than the loop version (timed on "
           f"{LOOP_EXAMPLES} of them, its time times {SPEED_EXAMPLES // LOOP_EXAMPLES})")
     if _require_the_work_was_done(check, timed, train_step_vectorized):
@@ -194,10 +194,11 @@ def check_speed(check, train_step_vectorized):
                       "once per example or per unit: every line should handle whole matrices.")
 
 
-def _speedup(loop_version, student, fresh_problem, timed, scale):
+def _speedup(loop_version, student, fresh_problem, timed, scale, min_speedup):
     """How many times less CPU time the student's step costs than the loop version (run on a share of the
-    examples, its time times scale), both measured in turns on fresh problems (helpers/cputime.py)."""
-    loop_seconds, yours = cputime.in_turns(student, loop_version, fresh_problem, timed)
+    examples, its time times scale), both measured in turns on fresh problems (helpers/cputime.py), until it is
+    plain whether that is at least min_speedup."""
+    loop_seconds, yours = cputime.in_turns(student, loop_version, fresh_problem, timed, bound=scale / min_speedup)
     return loop_seconds * scale / max(yours, 1e-9)
 
 
@@ -334,7 +335,7 @@ def check_stage_speed(check, student, min_speedup, examples, inputs, hiddens, lo
         return
     timed = cputime.Sample()
     speedup = _speedup(loop_version_on_a_share(loop_examples), student, fresh_problem, timed,
-                       examples / loop_examples)
+                       examples / loop_examples, min_speedup)
     share = f" (timed on {loop_examples} of them, its time times {examples / loop_examples:g})" \
         if loop_examples < examples else ""
     print(f"with n_x={inputs}, n_h={hiddens} and m={examples} your step is {speedup:.1f} times faster than the "
