@@ -173,12 +173,13 @@ def limit_memory(kernel_bytes):
 
 def _warm(limits):
     """Start the kernel template now, if this process's kernels will be forked from one (any failure is left for the
-    first kernel's start to report)."""
+    first kernel's start to report), and import the grader while it boots."""
     from autograder import sandbox
 
     if limits.get("sandboxed") and limits.get("fast_kernels") and sandbox.is_root():
         with contextlib.suppress(Exception):
             sandbox.kernel_template()
+    import autograder.autograde  # noqa: F401
 
 
 def serve(parent_pid):
@@ -190,7 +191,6 @@ def serve(parent_pid):
     requests, answers = os.dup(0), os.fdopen(os.dup(1), "wb")
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
     os.dup2(2, 1)
-    from autograder.autograde import grade_here
 
     while True:
         request = _receive(requests)
@@ -199,6 +199,7 @@ def serve(parent_pid):
         if request[0] == "warm":
             _warm(request[1])
             continue
+        from autograder.autograde import grade_here
         shared, task = request
         try:
             limit_memory((shared.get("limits") or {}).get("memory_bytes"))

@@ -351,8 +351,14 @@ class _Template:
                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd="/",
                                         text=True)
         self.modules = modules
-        if self._answer().get("ready") is not True:
-            raise RuntimeError("the kernel template did not start")
+        self._ready = False  # its first answer is read when a kernel is first forked: it boots meanwhile
+
+    def _wait_until_ready(self):
+        if not self._ready:
+            if self._answer().get("ready") is not True:
+                self.process.kill()
+                raise RuntimeError("the kernel template did not start")
+            self._ready = True
 
     def _answer(self):
         ready, _, _ = select.select([self.process.stdout], [], [], READY_SECONDS)
@@ -364,6 +370,7 @@ class _Template:
 
     def fork(self, request):
         """Fork a kernel into the sandbox of request["sandbox_pid"]; return its pid."""
+        self._wait_until_ready()
         self.process.stdin.write(json.dumps(request) + "\n")
         self.process.stdin.flush()
         answer = self._answer()
@@ -379,7 +386,8 @@ _templates = {}
 
 
 def template(modules):
-    """This process's template with these helpers modules imported (started on first use, again if it died)."""
+    """This process's template with these helpers modules imported (started on first use, again if it died; it may
+    still be starting when this returns: its first fork waits for it)."""
     key = tuple(modules)
     if key not in _templates or not _templates[key].alive():
         _templates[key] = _Template(list(modules))
