@@ -43,6 +43,7 @@ PREVIEW_PRECISION = 4
 MAX_LISTED_ENTRIES = 4
 MAX_SUMMARY_LINES = 6  # diagnoses under a failing table; the table itself has them all
 NOT_COMPUTED = "not computed (see the failed call above)."
+RECORDED = "answer recorded; graded when you hand in"
 # A numeric answer to a question is right within this (the questions ask for 3 or 4 significant digits).
 ANSWER_RTOL = 1e-3
 GRADCHECK_SUFFIX = " vs central difference"
@@ -57,7 +58,7 @@ RESULT_MIMETYPE = "application/vnd.nn-course.check+json"
 KEYED_OUTPUTS = ("params", "new_params", "grads")
 # kind of a row: passed; mistake (a diagnosis of the answer); undiagnosed (wrong, no diagnosis); consequence (of an
 # earlier failed row); not_implemented; lost (the grader could not read something: not the answer's fault).
-RESULT_KINDS = ("passed", "mistake", "undiagnosed", "consequence", "not_implemented", "lost")
+RESULT_KINDS = ("passed", "recorded", "mistake", "undiagnosed", "consequence", "not_implemented", "lost")
 
 
 class _Missing:
@@ -86,10 +87,13 @@ class Row:
     raised: str = ""    # for a failed call: the exception's class name
     undiagnosed: bool = False  # wrong values that match no known mistake: the diagnosis only says where they differ
     tolerance: float | None = None  # the largest rel. error that passes, for rows compared by value
+    recorded: bool = False  # an answer whose form is right, graded only after hand-in: neither right nor wrong yet
 
     @property
     def kind(self):
         """What a failing row says about the answer, for the report: a named mistake, or not (see RESULT_KINDS)."""
+        if self.recorded:
+            return "recorded"
         if self.passed:
             return "passed"
         if self.lost:
@@ -253,8 +257,10 @@ class Check:
 
     # -- comparisons ---------------------------------------------------------------
 
-    def compare(self, name, got, expected, mistakes=None, m=None, rtol=None):
-        """Compare one value with the reference; mistakes maps a diagnosis to the wrong value it produces."""
+    def compare(self, name, got, expected, mistakes=None, m=None, rtol=None, update=None):
+        """Compare one value with the reference; mistakes maps a diagnosis to the wrong value it produces. update,
+        for a value that is an update's result: (its value before the update, the learning rate or None), so that
+        a wrong value is diagnosed by its change (_update_diagnosis)."""
         rtol = self.rtol if rtol is None else rtol
         expected_array = np.asarray(expected, dtype=np.float64)
         row = Row(name=name, expected_shape=_shape_text(expected_array), expected_preview=_preview(expected_array),
@@ -284,37 +290,45 @@ class Check:
         row.error = error_relative_to_largest(got_array, expected_array)
         row.passed = row.error <= rtol
         if not row.passed:
-            row.diagnosis = _diagnose(got_array, expected_array, mistakes, m, rtol)
+            row.diagnosis = _diagnose(got_array, expected_array, mistakes, m, rtol, update)
             if not row.diagnosis:
                 row.diagnosis, row.undiagnosed = _describe_difference(got_array, expected_array, rtol), True
         return row.passed
 
-    def function(self, student, reference, args, outputs=("result",), using=None, mistakes=None, m=None, case=""):
+    def function(self, student, reference, args, outputs=("result",), using=None, mistakes=None, m=None, case="",
+                 updates=None, rate=None):
         """Run student and reference on the same args and compare every output by name.
 
         mistakes: a dict mapping a diagnosis to the outputs that mistake produces
         (a tuple in the order of outputs, or a dict by output name).
+        updates: {output: the index in args of its value before the update}, and rate the index of the learning
+        rate (Graded.updates, Graded.rate): those outputs are diagnosed by their change.
         """
         expected = reference(*copy.deepcopy(args))
         expected = expected if len(outputs) > 1 else (expected,)
+        starts = {output: copy.deepcopy(args[index]) for output, index in (updates or {}).items()}
         got = self.call(student, *args, outputs=outputs, using=using)
         by_output = _mistakes_by_output(mistakes or {}, outputs)
         suffix = f" [{case}]" if case else ""
+        learning_rate = args[rate] if rate is not None else None
         for index, output in enumerate(outputs):
-            self.compare_output(output, got[index], expected[index], by_output.get(output), m, suffix)
+            update = (starts[output], learning_rate) if output in starts else None
+            self.compare_output(output, got[index], expected[index], by_output.get(output), m, suffix, update)
         return got
 
-    def compare_output(self, output, got, expected, mistakes=None, m=None, suffix=""):
+    def compare_output(self, output, got, expected, mistakes=None, m=None, suffix="", update=None):
         """Compare one output; a dict (params, grads, a cache) is compared key by key, a row per entry."""
         if not isinstance(expected, dict):
-            return self.compare(output + suffix, got, expected, mistakes=mistakes, m=m)
+            return self.compare(output + suffix, got, expected, mistakes=mistakes, m=m, update=update)
         passed = True
         for key, value in expected.items():
             item = got.get(key) if isinstance(got, dict) else got
             wrong = {diagnosis: variant[key] for diagnosis, variant in (mistakes or {}).items()
                      if isinstance(variant, dict) and key in variant}
             name = key if output in KEYED_OUTPUTS else f"{output} {key}"
-            passed = self.compare(name + suffix, item, value, mistakes=wrong, m=m) and passed
+            before = update and isinstance(update[0], dict) and update[0].get(key)
+            passed = self.compare(name + suffix, item, value, mistakes=wrong, m=m,
+                                  update=(before, update[1]) if before is not None else None) and passed
         return passed
 
     @classmethod
@@ -328,7 +342,8 @@ class Check:
         graded = self.graded
         for args, case in graded.problems(seed, **draw) if seed is not None else graded.problems():
             self.function(student, graded.reference, args, outputs=graded.outputs, case=case,
-                          mistakes=graded.mistakes(*args) if graded.mistakes else None)
+                          mistakes=graded.mistakes(*args) if graded.mistakes else None, updates=graded.updates,
+                          rate=graded.rate)
 
     def gradient(self, name, got, cost, parameter, m=None, mistakes=None):
         """Check a gradient against a central difference of cost() with respect to parameter (changed in place)."""
@@ -350,18 +365,30 @@ class Check:
         """
         if choices is not None:
             given = got.strip().lower() if isinstance(got, str) else None
-            if not self._require_once(f"{name} is one of {', '.join(choices)}", given in [c.lower() for c in choices],
+            form = f"{name} is one of {', '.join(choices)}"
+            if not self._require_once(form, given in [c.lower() for c in choices],
                                       f"got {_short_repr(got)}: answer with one of the letters "
                                       f"{', '.join(repr(c) for c in choices)}, as a string."):
                 return False
+            self._recorded(form, expected is None)
             return expected is None or self.require(
                 name, given == expected.lower(),
                 f"you chose {given!r}, the answer is {expected!r}: the cell under the question shows why.")
         is_number = isinstance(got, (numbers.Real, np.integer, np.floating)) and not isinstance(got, (bool, np.bool_))
-        if not self._require_once(f"{name} is a number", is_number and bool(np.isfinite(float(got))),
+        form = f"{name} is a number"
+        if not self._require_once(form, is_number and bool(np.isfinite(float(got))),
                                   f"got {_short_repr(got)}: answer with a number, e.g. {name} = 0.5."):
             return False
+        self._recorded(form, expected is None)
         return expected is None or self.compare(name, float(got), expected, rtol=rtol)
+
+    def _recorded(self, form, only_recorded):
+        """The form's row says the answer is recorded, to be graded after hand-in (only_recorded), or is a plain
+        check of the form once the answer itself is graded."""
+        for row in self.rows:
+            if row.name == form:
+                row.recorded = only_recorded
+                row.diagnosis = RECORDED if only_recorded else ""
 
     def _require_once(self, name, condition, diagnosis):
         """require(), unless a row of that name is already in the table (the visible test checked the form)."""
@@ -499,11 +526,19 @@ def _match_mistake(got, mistakes, rtol):
     return None
 
 
-def _diagnose(got, expected, mistakes, m, rtol):
-    """Name the common mistake that got matches, or return None."""
+def _diagnose(got, expected, mistakes, m, rtol, update=None):
+    """Name the common mistake that got matches, or return None. update: (the value before the update, the
+    learning rate or None) where expected is an update's result."""
     known = _match_mistake(got, mistakes, rtol)
     if known:
         return known
+    if update is not None and got.shape == expected.shape:
+        before = np.asarray(update[0], dtype=np.float64)
+        if before.shape == expected.shape:
+            found = _update_diagnosis(got - before, expected - before, update[1],
+                                      rtol * max(float(np.max(np.abs(expected))), float(np.max(np.abs(got))), 1e-12))
+            if found:
+                return found
     if expected.ndim == 2 and expected.shape[0] != expected.shape[1] and _close(got, expected.T, rtol):
         return (f"transposed: shape {got.shape} instead of {expected.shape}, with the right values. "
                 "Check the order of the factors in the matrix product.")
@@ -526,6 +561,46 @@ def _diagnose(got, expected, mistakes, m, rtol):
     if ratio is not None:
         return f"off by a constant factor of {ratio:.4g} everywhere: look for a missing or extra constant."
     return None
+
+
+def _update_diagnosis(yours, right, learning_rate, tolerance):
+    """What is wrong with a change (yours) against the right change (right), by the kind of mistake it shows (a
+    missing or doubled learning rate, a change where none is due, none where one is, the same change for every
+    entry), or None. tolerance: the size below which a change counts as none."""
+    changed, due = np.abs(yours) > tolerance, np.abs(right) > tolerance
+    if not due.any():
+        return ("changes although the right update here is 0 (the example is classified correctly, or the error is "
+                "0): the step must vanish then, so compute it from the error, never from the label alone."
+                if changed.any() else None)
+    if not changed.any():
+        return "unchanged: the update is not applied (return the new value, not the one you were given)."
+    ratio = _update_ratio(yours, right)
+    if ratio is not None:
+        if learning_rate and np.isclose(ratio, 1 / learning_rate, rtol=1e-6):
+            return (f"the change is {_format_number(ratio)} times the right one, 1/η with η = "
+                    f"{_format_number(learning_rate)}: the learning rate is missing from the update.")
+        if learning_rate and not np.isclose(learning_rate, 1.0) and np.isclose(ratio, learning_rate, rtol=1e-6):
+            return (f"the change is η = {_format_number(learning_rate)} times the right one: the learning rate is "
+                    "applied twice.")
+        if np.isclose(ratio, -1.0, rtol=1e-6):
+            return ("the change has the wrong sign: compare y - y_hat with y_hat - y, and check that descent subtracts the "
+                    "gradient.")
+        return (f"the change is {_format_number(ratio)} times the right one everywhere: look for a missing or extra "
+                "factor in the update.")
+    if yours.size > 1 and np.allclose(yours, yours.flat[0], rtol=1e-9, atol=tolerance) \
+            and not np.allclose(right, right.flat[0], rtol=1e-9, atol=tolerance):
+        return (f"every entry changes by the same {_format_number(yours.flat[0])}: the change of each weight w_j "
+                "must be scaled by its own input x_j.")
+    return None
+
+
+def _update_ratio(yours, right):
+    """The constant c with yours = c * right, entry by entry (a single number too), or None."""
+    due = right != 0
+    if np.any(yours[~due] != 0):
+        return None
+    ratios = yours[due] / right[due]
+    return float(ratios.flat[0]) if np.allclose(ratios, ratios.flat[0], rtol=1e-6) else None
 
 
 def _constant_ratio(got, expected):
@@ -675,14 +750,21 @@ def _indented(text, indent):
     return text.replace("\n", "\n" + " " * indent)
 
 
+def _only_recorded(check):
+    """Every row of the table is an answer recorded for grading after hand-in: the table says nothing of right or
+    wrong."""
+    return bool(check.rows) and all(row.recorded for row in check.rows)
+
+
 def render_text(check):
     """The table as plain text, readable in nbgrader's feedback."""
     passed = len(check.rows) - len(check.failures)
     header = ("check", "expected shape", "your shape", "rel. error", "result")
-    body = [(row.name, row.expected_shape, row.got_shape, _error_text(row), "ok" if row.passed else "FAIL")
-            for row in check.rows]
+    body = [(row.name, row.expected_shape, row.got_shape, _error_text(row),
+             "recorded" if row.recorded else "ok" if row.passed else "FAIL") for row in check.rows]
     widths = [max(len(line[i]) for line in [header, *body]) for i in range(len(header))]
-    lines = [f"{check.title}: {passed} of {len(check.rows)} checks passed"]
+    lines = [f"{check.title}: {RECORDED}" if _only_recorded(check)
+             else f"{check.title}: {passed} of {len(check.rows)} checks passed"]
     for line in [header, *body]:
         lines.append("  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip())
     for row in check.failures:
@@ -710,6 +792,7 @@ def _themed(declaration, variable, plain):
 
 
 _PASS, _FAIL = ("--jp-success-color1", "#2ea043"), ("--jp-error-color1", "#e5534b")
+_RECORDED = ("--jp-ui-font-color2", "#6e7781")  # neither right nor wrong yet: a neutral grey
 _PASS_BACKGROUND = "background: rgba(46, 160, 67, 0.15)"  # translucent: reads on light and dark backgrounds
 _FAIL_BACKGROUND = _themed("background: {}", "--jp-rendermime-error-background", "rgba(248, 81, 73, 0.15)")
 _TABLE_STYLE = "table-layout: auto; margin: 0.3em 0; border-collapse: collapse; width: auto; max-width: 100%"
@@ -722,8 +805,9 @@ _DETAIL_STYLE = "text-align: left; vertical-align: top; padding: 2px 8px; white-
 def render_html(check):
     """The table as HTML, for JupyterLab (its styles inline, see _themed)."""
     passed = len(check.rows) - len(check.failures)
-    colour = _FAIL if check.failures else _PASS
-    verdict_of_table = "failed" if check.failures else "passed"
+    recorded = _only_recorded(check)
+    colour = _FAIL if check.failures else _RECORDED if recorded else _PASS
+    verdict_of_table = "failed" if check.failures else "recorded" if recorded else "passed"
 
     def row_html(cells, background="", tag="td"):
         styles = [_CELL_STYLE] * (len(cells) - 1) + [_DETAIL_STYLE]
@@ -732,7 +816,7 @@ def render_html(check):
 
     rows = []
     for row in check.rows:
-        verdict = "✔ ok" if row.passed else "✘ FAIL"
+        verdict = "✎ recorded" if row.recorded else "✔ ok" if row.passed else "✘ FAIL"
         detail = escape(row.diagnosis)
         if not row.passed and row.expected_preview:
             detail += "".join(f"<br><small>{label}</small><pre style=\"margin: 0; text-align: left\">"
@@ -741,13 +825,14 @@ def render_html(check):
                               if preview)
         rows.append(row_html([f"<code>{escape(row.name)}</code>", escape(row.expected_shape), escape(row.got_shape),
                               _error_text(row), verdict, detail],
-                             _PASS_BACKGROUND if row.passed else _FAIL_BACKGROUND))
+                             "" if row.recorded else _PASS_BACKGROUND if row.passed else _FAIL_BACKGROUND))
     header = row_html(["check", "expected shape", "your shape", "rel. error", "result", "what is wrong"], tag="th")
     notes = "".join(f"<li>{escape(note)}</li>" for note in check.notes)
     explained = legend(check)
     return (f'<div class="course-check course-check-{verdict_of_table}">'
-            f'<b style="{_themed("color: {}", *colour)}">{"✘" if check.failures else "✔"} '
-            f"{escape(check.title)}: {passed} of {len(check.rows)} checks passed</b>"
+            f'<b style="{_themed("color: {}", *colour)}">{"✘" if check.failures else "✎" if recorded else "✔"} '
+            f"{escape(check.title)}: "
+            + (RECORDED if recorded else f"{passed} of {len(check.rows)} checks passed") + "</b>"
             f'<table style="{_TABLE_STYLE}; {_themed("border-left: 4px solid {}", *colour)}"><thead>{header}</thead>'
             f"<tbody>{''.join(rows)}</tbody></table>"
             + (f'<ul style="margin: 0.2em 0">{notes}</ul>' if notes else "")
@@ -778,3 +863,52 @@ def as_data(check):
 def _show(check):
     place.current().show({"text/plain": render_text(check), "text/html": render_html(check),
                           RESULT_MIMETYPE: as_data(check)})
+
+
+# -- the self-checks of the "look at what you built" cells ----------------------------------------------------
+
+
+def self_check(steps, atol=1e-3):
+    """Compare a run of the student's own functions with the lecture's, step by step, and print the verdict.
+
+    steps: [(function name, what the step computes, the student's values, the lecture's values)], in the order the
+    functions build on each other (each step's function uses those of the steps before it). The first step that
+    differs names the function where the mistake is: the steps before it agree, and the functions after it build
+    on it (their own tests use the course's version of it, so they can pass while this run fails). Returns whether
+    every step agrees."""
+    for index, (name, what, yours, lecture) in enumerate(steps):
+        if not _agrees(yours, lecture, atol):
+            after = [step[0] for step in steps[index + 1:] if step[0] != name]
+            print(f"Self-check: MISMATCH at `{name}` ({what}): yours {_rounded(yours)}, the lecture's "
+                  f"{_rounded(lecture)}.\nThe steps before it agree with the lecture, so look at `{name}` itself: "
+                  "its own test above says what is wrong"
+                  + (f" (the tests of {', '.join(f'`{later}`' for later in dict.fromkeys(after))} use the course's "
+                     f"`{name}` in place of yours, so they can pass while this run fails)." if after else "."))
+            return False
+    print("Self-check: your run agrees with the lecture's at every step: "
+          + "; ".join(f"`{name}` ({what})" for name, what, _, _ in steps) + ".")
+    return True
+
+
+def _agrees(yours, lecture, atol):
+    if isinstance(lecture, tuple):  # several values; a list is one array
+        return isinstance(yours, (tuple, list)) and len(yours) == len(lecture) and all(
+            _agrees(mine, theirs, atol) for mine, theirs in zip(yours, lecture))
+    try:
+        mine, theirs = np.asarray(yours, dtype=np.float64), np.asarray(lecture, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    return mine.shape == theirs.shape and bool(np.allclose(mine, theirs, rtol=0.0, atol=atol))
+
+
+def _rounded(values):
+    """values as the self-check prints them: arrays flattened, numbers to 4 significant digits."""
+    if isinstance(values, tuple):
+        return "(" + ", ".join(_rounded(value) for value in values) + ")"
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        return _short_repr(values)
+    if array.ndim == 0:
+        return _format_number(array.item())
+    return "[" + ", ".join(_format_number(value) for value in array.ravel()) + "]"

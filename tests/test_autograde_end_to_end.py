@@ -190,6 +190,17 @@ def test_a_result_that_is_not_data_is_refused_with_a_clear_message(graded_class)
     assert any("returned _Agreeable object, which is not data" in diagnosis for diagnosis in diagnoses), diagnoses
 
 
+def test_a_forgotten_learning_rate_is_named_as_such(graded_class):
+    """The update is diagnosed by its change: 1/eta times the right one (helpers/grading.py, _update_diagnosis)."""
+    if "01_perceptron" not in ASSIGNMENTS:
+        pytest.skip("01_perceptron is not among COURSE_ASSIGNMENTS")
+    results = cell_results(graded_class, "01_perceptron", "forgotten_learning_rate")
+    tables = results["01_perceptron", "update_step_tests"][1]
+    diagnoses = [row["diagnosis"] for table in tables for row in table["rows"] if not row["passed"]]
+    assert diagnoses and all("the learning rate is missing from the update" in diagnosis for diagnosis in diagnoses), \
+        diagnoses
+
+
 @pytest.mark.parametrize("assignment, student", CASES)
 def test_total_score(gradebook, assignment, student):
     expected = expected_scores(assignment, student)

@@ -163,7 +163,7 @@ def test_a_leak_removed_from_the_files_is_still_found_in_the_history(secrets, tm
     run = lambda *args: subprocess.run(["git", "-C", str(course), *publish.AUTHOR, *args], check=True,  # noqa: E731
                                        capture_output=True)
     run("init", "--quiet")
-    (course / "answers.py").write_text("inner_line_runs = 8000\n")
+    (course / "answers.py").write_text("tanh_runs = 2100\n")
     run("add", "--all")
     run("commit", "--quiet", "-m", "oops")
     (course / "answers.py").unlink()
@@ -176,7 +176,7 @@ def test_a_leak_removed_from_the_files_is_still_found_in_the_history(secrets, tm
 
 def test_the_command_fails_on_a_leak_and_says_where(tmp_path):
     course = throwaway_course(tmp_path)
-    (course / "cheat.py").write_text("bias_change = 0.2\n")
+    (course / "cheat.py").write_text("bias_change = -0.7\n")
     result = subprocess.run([sys.executable, "-m", "autograder", "leaks", str(course)], capture_output=True,
                             text=True)
     assert result.returncode == 1

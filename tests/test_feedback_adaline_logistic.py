@@ -314,9 +314,9 @@ def test_the_assignments_are_worth_the_points_the_fixtures_assume():
 
 # -- check-your-understanding questions: the solution's answer passes, another fails only in the hidden test -----
 
-QUESTIONS = [("01_perceptron", "question_bias_change", 0.1), ("01_perceptron", "question_eta_ten_times", "b"),
+QUESTIONS = [("01_perceptron", "question_bias_change", 0.1), ("01_perceptron", "question_eta_ten_times", "a"),
              (ADALINE, "question_first_cost", 0.5), (ADALINE, "question_twice_the_rate", "a"),
-             (LOGISTIC, "question_cost_at_zero", 0.5), (LOGISTIC, "question_raw_sizes", "c")]
+             (LOGISTIC, "question_cost_at_zero", 0.5), (LOGISTIC, "question_raw_sizes", "b")]
 
 
 def run_question(assignment, grade_id, source):

@@ -328,9 +328,9 @@ def test_the_right_leaky_relu_backward_pass_earns_all_three_points():
 
 
 @pytest.mark.parametrize("grade_id, name, right, wrong, malformed", [
-    ("initial_cost_tests", "initial_cost", 0.6931, 0.5, "0.6931"),
+    ("initial_cost_tests", "initial_cost", 1.1369, 0.6931, "1.1369"),
     ("equal_units_tests", "equal_units", "b", "a", 2),
-    ("inner_line_runs_tests", "inner_line_runs", 8000, 1000, "8000"),
+    ("tanh_runs_tests", "tanh_runs", 2100, 8000, "2100"),
     ("bigger_win_tests", "bigger_win", "B", "a", "stage 2"),
 ])
 def test_a_question_passes_the_right_answer_only(grade_id, name, right, wrong, malformed):

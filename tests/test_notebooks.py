@@ -7,6 +7,7 @@ import pytest
 from ipykernel.ipkernel import IPythonKernel
 from jupyter_client.kernelspec import KernelSpecManager
 
+from course_questions import appearances, course_position, question_position, questions
 from support import (NOTEBOOKS_DIR, RELEASE_DIR, REPO_ROOT, SOURCE_DIR, committed_notebooks, execute, selected_assignments,
                      stderr_outputs)
 
@@ -35,6 +36,23 @@ def test_notebook_runs_top_to_bottom_without_stderr(path):
     assert stderr_outputs(notebook) == [], "cells wrote to stderr (warnings?)"
     assert portable(committed.get("language_info", {})) == portable(notebook.metadata.language_info), (
         "the kernel fills in other language_info than the committed one: run tools/notebook_metadata.py")
+    printed = [f"cell {index} shows {found} before {question.assignment}'s question {question.name}"
+               for index, cell in enumerate(notebook.cells) if cell.cell_type == "code"
+               for question in QUESTIONS if course_position(path, index) < question_position(question)
+               for found in appearances(question, printed_text(cell))]
+    assert not printed, printed
+
+
+QUESTIONS = questions()
+
+
+def printed_text(cell):
+    """What a code cell's outputs show as text."""
+    parts = []
+    for output in cell.outputs:
+        parts.append(output.get("text", ""))
+        parts += [str(output.get("data", {}).get(kind, "")) for kind in ("text/plain", "text/html", "text/markdown")]
+    return "\n".join(parts)
 
 
 @pytest.mark.parametrize("path", STUDENT_FACING, ids=lambda path: str(path.relative_to(REPO_ROOT)))

@@ -136,6 +136,77 @@ def backward_mistakes(params, cache, X, Y):
     return {diagnosis: (grads,) for diagnosis, grads in shallow_backward(params, cache, X, Y).items()}
 
 
+def numerical_gradients_mistakes(params, X, Y, epsilon):
+    """{diagnosis: (grads,)} for the usual mistakes of a central-difference gradient checker."""
+    def cost_at(moved):
+        return shallow.cost(shallow.forward(X, moved)[0], Y)
+
+    def differences(step):
+        """{dW1: ..., ...} from step(cost of params with one entry moved by delta, delta) for every entry."""
+        grads = {}
+        for name in shallow.PARAMETER_NAMES:
+            values = np.array(params[name], dtype=np.float64)
+            grad = np.zeros(values.shape)
+            for index in np.ndindex(values.shape):
+                def cost_moved_by(delta, index=index):
+                    moved = values.copy()
+                    moved[index] += delta
+                    return cost_at({**params, name: moved})
+                grad[index] = step(cost_moved_by)
+            grads["d" + name] = grad
+        return grads
+
+    def not_restored():
+        """Each entry moved by +epsilon, then by -2 epsilon, and left there: the next entries' differences are taken
+        around a moved point."""
+        grads, current = {}, {name: np.array(value, dtype=np.float64) for name, value in params.items()}
+        for name in shallow.PARAMETER_NAMES:
+            grad = np.zeros(current[name].shape)
+            for index in np.ndindex(current[name].shape):
+                current[name][index] += epsilon
+                plus = cost_at(current)
+                current[name][index] -= 2 * epsilon
+                grad[index] = (plus - cost_at(current)) / (2 * epsilon)
+            grads["d" + name] = grad
+        return grads
+
+    right = shallow.numerical_gradients(params, X, Y, epsilon)
+    variants = {
+        "a one-sided difference, (J(theta + epsilon) - J(theta)) / epsilon: its error shrinks like epsilon, the "
+        "central difference's like epsilon squared. Take J at theta + epsilon and at theta - epsilon.":
+            differences(lambda cost_moved_by: (cost_moved_by(epsilon) - cost_moved_by(0.0)) / epsilon),
+        "twice the central difference: divide J(theta + epsilon) - J(theta - epsilon) by 2 epsilon, the distance "
+        "between the two points, not by epsilon.":
+            {key: 2 * value for key, value in right.items()},
+        "each entry is left moved after its difference is taken: put it back to its value before the next entry "
+        "(work on a copy, or restore it).": not_restored(),
+        "the gradients of backpropagation, not central differences: a checker must estimate the gradient from the "
+        "cost alone, or it checks nothing.":
+            shallow.backward(params, shallow.forward(X, params)[1], X, Y),
+        "central differences with another step than the epsilon given: use the epsilon argument.":
+            shallow.numerical_gradients(params, X, Y, 1e-6 if epsilon != 1e-6 else 1e-3),
+    }
+    return {diagnosis: (grads,) for diagnosis, grads in variants.items()
+            if any(np.max(np.abs(grads[key] - right[key])) > 1e-6 * max(np.max(np.abs(right[key])), 1e-12)
+                   for key in right)}
+
+
+def relative_error_mistakes(a, b):
+    """{diagnosis: (error,)} for the usual mistakes of the relative error."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    difference = np.max(np.abs(a - b))
+    return only_distinct({
+        "divides by the largest |entry| of the second array only: the measure must not depend on the order of its "
+        "arguments; divide by the largest |entry| of both.": (difference / np.max(np.abs(b)),),
+        "divides entry by entry (|a - b| / |b| for each entry): near-zero entries make that huge even for a right "
+        "gradient; divide the largest difference by the largest |entry|.":
+            (float(np.max(np.abs(a - b) / np.maximum(np.abs(b), 1e-300))),),
+        "divides by the norms (||a - b|| / (||a|| + ||b||)), another common measure, but not the one asked for "
+        "here (the tables' rel. error).":
+            (float(np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b))),),
+    }, (shallow.relative_error(a, b),))
+
+
 def update_parameters_mistakes(params, grads, learning_rate):
     return {diagnosis: (new_params,) for diagnosis, new_params in
             shallow_update_parameters(params, grads, learning_rate).items()}
@@ -166,6 +237,7 @@ def backward_leaky_relu_mistakes(params, cache, X, Y):
 
 # -- the expected answers to the assignment's questions (their kinds are the spec's QUESTIONS) --------------
 ANSWERS = {
-    "initial_cost": float(np.log(2.0)),  # sigma(about 0) = 1/2 for every example
-    "equal_units": "b",  # units that start equal stay equal
+    # every a2 is about sigmoid(2): 99 of the 200 labels pay -log sigmoid(2), the others -log(1 - sigmoid(2))
+    "initial_cost": float(-(99 * np.log(1 / (1 + np.exp(-2.0))) + 101 * np.log(1 - 1 / (1 + np.exp(-2.0)))) / 200),
+    "equal_units": "b",  # row h of dW1 carries the factor W2[h]: different output weights break the symmetry
 }

@@ -46,6 +46,7 @@ than half of them, and about one start in three is still above 0.35 after 100 ep
 """
 import numpy as np
 
+from helpers.gradcheck import error_relative_to_largest, numerical_gradient
 from helpers.loops import (backward_loop, cost_loop, forward_loop, predict_loop,  # noqa: F401 (the loop versions)
                            train_step_loop, train_step_per_unit)
 from helpers.reference.activations import sigmoid
@@ -117,6 +118,22 @@ def gradients_from_dZ(X, A1, dZ1, dZ2):
         "db2": np.sum(dZ2, axis=1, keepdims=True) / m,
     }
 
+
+
+def numerical_gradients(params, X, Y, epsilon=1e-6):
+    """The central difference of the cost for every entry of every parameter: grads with the keys dW1, db1, dW2,
+    db2, each entry (J(theta + epsilon) - J(theta - epsilon)) / (2 epsilon), J = cost(forward(X, params)[0], Y) with
+    that one entry of params moved; params is left unchanged (assignment 4's gradient checker)."""
+    grads = {}
+    for name in PARAMETER_NAMES:
+        moved = {**params, name: np.array(params[name], dtype=np.float64)}
+        grads["d" + name] = numerical_gradient(lambda: cost(forward(X, moved)[0], Y), moved[name], epsilon)
+    return grads
+
+
+def relative_error(a, b):
+    """max |a - b| over the entries, divided by the largest |entry| of a and b (the grading tables' measure)."""
+    return error_relative_to_largest(a, b)
 
 
 def update_parameters(params, grads, learning_rate):

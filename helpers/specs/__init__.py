@@ -33,3 +33,6 @@ class Graded:
     problems: Callable | None = None      # problems(seed=None) -> [(args, case)]: the examples, or random ones
     mistakes: Callable | None = None      # mistakes(*args) -> {diagnosis: the outputs that mistake gives}
     not_from: tuple = ()                  # earlier graded functions that could compute this one's answer
+    updates: dict = None                  # {output: index in the args of its value before the update}: an update,
+                                          # whose wrong values are diagnosed by their change (grading.Check)
+    rate: int | None = None               # the index in the args of the update's learning rate

@@ -94,7 +94,8 @@ def fit_problems(seed=None, count=3):
 GRADED = {
     "net_input": Graded(perceptron.net_input, ("Z",), net_input_problems),
     "predict": Graded(perceptron.predict, ("Y_hat",), predict_problems, answers.perceptron_predict),
-    "update_step": Graded(perceptron.update_step, ("w", "b"), update_step_problems, answers.perceptron_update_step),
+    "update_step": Graded(perceptron.update_step, ("w", "b"), update_step_problems, answers.perceptron_update_step,
+                          updates={"w": 2, "b": 3}, rate=4),
     "train_epoch": Graded(perceptron.train_epoch, ("w", "b", "num_errors"), train_epoch_problems,
                           answers.perceptron_train_epoch),
     "fit": Graded(perceptron.fit, ("w", "b", "errors"), fit_problems),

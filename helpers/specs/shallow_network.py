@@ -89,6 +89,40 @@ def backward_problems(seed=None, count=5):
     return [((params, forward(X, params)[1], X, Y), case) for X, Y, params, case in problems]
 
 
+def relative_error_problems(seed=None, count=4):
+    """Problems (a, b) for relative_error: arrays of one shape, some entries near zero, either one the larger."""
+    if seed is None:
+        return [((np.array([[1.0, -2.0], [0.5, 0.001]]), np.array([[1.0, -2.5], [0.5, 0.0]])), "")]
+    rng, problems = np.random.default_rng(seed), []
+    for index in range(count):
+        shape = tuple(int(size) for size in rng.integers(1, 5, size=2))
+        a = rng.normal(size=shape)
+        b = a + rng.normal(scale=float(rng.choice([1e-8, 1e-3, 1.0])), size=shape)
+        a.flat[0] = 1e-9  # a near-zero entry
+        problems.append(((a, b) if index % 2 else (b, a), f"shape {shape}"))
+    return problems
+
+
+# The checker's steps: large enough that the central difference's own error (of order epsilon squared) is far above
+# the tables' tolerance in every gradient, so that backpropagation's exact gradients, or another step than the one
+# given, cannot pass for it.
+CHECKER_EPSILONS = (0.1, 0.05)
+
+
+def numerical_gradients_problems(seed=None, count=3):
+    """Problems (params, X, Y, epsilon) for the gradient checker: small networks (every entry costs two cost
+    evaluations, each a stand-in's call while grading)."""
+    if seed is None:
+        X, Y, params = example_problem()
+        return [((params, X, Y, 0.1), "epsilon=0.1")]
+    rng, problems = np.random.default_rng(seed), []
+    for _ in range(count):
+        X, Y, params, case = random_problem(rng, max_hiddens=3, max_examples=12)
+        epsilon = float(rng.choice(CHECKER_EPSILONS))
+        problems.append(((params, X, Y, epsilon), f"{case}, epsilon={epsilon:g}"))
+    return problems
+
+
 def update_parameters_problems(seed=None, count=4):
     """Problems (params, grads, learning_rate) for the update, with the course's gradients."""
     if seed is None:
@@ -232,7 +266,7 @@ def leaky_relu_backward_cases(check, backward_leaky_relu_student, seed=None):
 
 
 # -- check-your-understanding questions: the kind of each answer (the answers are in helpers/answers) ---------
-QUESTIONS = questions.Questions({"initial_cost": "number", "equal_units": "choice"}, answers)
+QUESTIONS = questions.Questions({"initial_cost": "number", "equal_units": ("a", "b", "c")}, answers)
 check_answer_form, check_answer = QUESTIONS.check_answer_form, QUESTIONS.check_answer
 
 
@@ -243,8 +277,11 @@ GRADED = {
     "forward_propagation": Graded(shallow.forward, ("A2", "cache"), forward_problems, answers.forward_mistakes),
     "compute_cost": Graded(shallow.cost, ("cost",), cost_problems, logistic_cost),
     "backward_propagation": Graded(shallow.backward, ("grads",), backward_problems, answers.backward_mistakes),
+    "relative_error": Graded(shallow.relative_error, ("error",), relative_error_problems, answers.relative_error_mistakes),
+    "numerical_gradients": Graded(shallow.numerical_gradients, ("grads",), numerical_gradients_problems,
+                                  answers.numerical_gradients_mistakes, not_from=("backward_propagation",)),
     "update_parameters": Graded(shallow.update_parameters, ("params",), update_parameters_problems,
-                                answers.update_parameters_mistakes),
+                                answers.update_parameters_mistakes, updates={"params": 0}, rate=2),
     "fit": Graded(shallow.fit, ("params", "costs"), fit_problems),
     "predict": Graded(shallow.predict, ("Y_hat",), predict_problems, answers.shallow_predict),
     "backward_propagation_leaky_relu": Graded(shallow.backward_leaky_relu, ("grads",), backward_leaky_relu_problems,

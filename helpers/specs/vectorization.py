@@ -63,7 +63,8 @@ def train_step_cases(check, train_step_vectorized, seed=None):
         check.compare_output("grads", grads, expected_grads, m=m, suffix=suffix,
                              mistakes={diagnosis: variant[2] for diagnosis, variant in variants.items()})
         check.compare_output("new_params", new_params, expected_params, suffix=suffix,
-                             mistakes={diagnosis: variant[0] for diagnosis, variant in variants.items()})
+                             mistakes={diagnosis: variant[0] for diagnosis, variant in variants.items()},
+                             update=(params, learning_rate))
 
 
 def check_no_loops(check, train_step_vectorized):
@@ -352,13 +353,13 @@ def check_stage1_speed(check, train_step_per_example_student):
 
 
 # -- check-your-understanding questions: the kind of each answer (the answers are in helpers/answers) ---------
-QUESTIONS = questions.Questions({"inner_line_runs": "number", "bigger_win": "choice"}, answers)
+QUESTIONS = questions.Questions({"tanh_runs": "number", "bigger_win": ("a", "b", "c")}, answers)
 check_answer_form, check_answer = QUESTIONS.check_answer_form, QUESTIONS.check_answer
 
 
 GRADED = {
     "train_step_per_example": Graded(shallow.train_step_per_example, STEP_OUTPUTS, train_step_problems,
-                                     answers.shallow_train_step),
+                                     answers.shallow_train_step, updates={"new_params": 2}, rate=3),
     "train_step_vectorized": Graded(shallow.train_step, STEP_OUTPUTS, train_step_problems, answers.shallow_train_step,
-                                    not_from=("train_step_per_example",)),
+                                    not_from=("train_step_per_example",), updates={"new_params": 2}, rate=3),
 }
