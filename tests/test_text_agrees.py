@@ -1,0 +1,107 @@
+"""Where the course's text states a number or corrects the lecture notes, the number is the one the course's own
+code computes (issue: text that disagrees with the tests or with what a cell prints)."""
+import re
+
+import nbformat
+import numpy as np
+import pytest
+
+from helpers import datasets
+from helpers.reference import shallow
+from helpers.reference.activations import sigmoid
+from support import NOTEBOOKS_DIR, SOURCE_DIR
+
+LECTURES = {number: next(NOTEBOOKS_DIR.glob(f"{number}_*.ipynb")) for number in ("01", "02", "03", "04")}
+
+
+def source(path, cell_id):
+    (text,) = [cell.source for cell in nbformat.read(path, as_version=4).cells if cell.id == cell_id]
+    return text
+
+
+def lecture(number, cell_id):
+    return source(LECTURES[number], cell_id)
+
+
+def assignment(name, cell_id):
+    return source(SOURCE_DIR / name / f"{name}.ipynb", cell_id)
+
+
+def test_y_hat_is_a_label_and_a2_the_probability_in_lecture_04():
+    text = lecture("04", "cell-4")
+    assert r"\hat{y} = a^{[2]}" not in text and r"a^{[2]} > \frac12" in text
+    notation = (NOTEBOOKS_DIR / "00_notation.md").read_text()
+    assert "predicted labels, never probabilities" in notation
+
+
+def test_lecture_03_s_warm_up_uses_its_own_letters_and_right_numbers():
+    text = lecture("03", "logistic-19")
+    assert "3(a + bc)" not in text and "3(p + qr)" in text
+    p, q, r = 5, 3, 2
+    assert f"J = 3v = {3 * (p + q * r)}" in text and f"3r = {3 * r}" in text and f"3q = {3 * q}" in text
+
+
+def test_lecture_03_names_no_fixed_speed_up_and_lecture_04_no_loop_of_logistic_regressions():
+    assert not re.search(r"about \d+ for the", lecture("03", "logistic-27"))
+    assert "loop of logistic" not in lecture("04", "cell-6")
+
+
+def test_the_notes_second_neuron_in_lecture_04s_correction():
+    z = 0.2 * 0.2 + 0.5 * 0.3 - 0.9 * 0.1 + 0.1
+    text = lecture("04", "forward-by-hand-text")
+    assert f"{z:.2f}" == "0.20" and f"= {z:.2f}" in text
+    assert f"{float(sigmoid(np.array(z))):.2f}" == "0.55" and "$\\sigma(0.20)$" in text
+
+
+def test_a_scale_is_a_standard_deviation():
+    W1 = shallow.initialize_parameters(1000, 1000, 1, seed=0, scale=0.1)["W1"]
+    assert abs(W1.std() - 0.1) < 0.002 and abs(W1.var() - 0.01) < 0.0005
+    assert "its variance is 0.01" in lecture("04", "initial-scale-reading") or any(
+        "its variance is 0.01" in cell.source for cell in nbformat.read(LECTURES["04"], as_version=4).cells)
+
+
+def test_the_xor_start_s_seed_is_the_one_helpers_uses():
+    cells = nbformat.read(LECTURES["04"], as_version=4).cells
+    (note,) = [cell.source for cell in cells if "A change from the notes" in cell.source and "seed" in cell.source]
+    assert f"`shallow.NOTES_XOR_START_SEED`, {shallow.NOTES_XOR_START_SEED}" in note and "0 to 2999" in note
+
+
+def test_assignment_04_s_start_numbers_are_lecture_04_s_run():
+    """0.01 * N(0, 1) has not left log 2 after 100 steps; N(0, 1), biases included, is down to about 0.29."""
+    X, Y = datasets.noisy_xor(m=1000, noise=0.25, seed=0)
+    text = " ".join(assignment("04_shallow_network", "initialize_parameters_text-5").split())
+    finals = {}
+    for scale in (0.01, 1.0):
+        _, costs = shallow.fit(X, Y, 3, 1.0, 100, seed=shallow.NOTES_XOR_START_SEED, record_every=1, scale=scale,
+                               bias_scale=scale)
+        finals[scale] = costs[-1]
+    assert abs(finals[0.01] - np.log(2)) < 1e-3 and f"about {finals[1.0]:.2f} after the same 100 steps" in text
+
+
+def test_scikit_learn_s_default_fit_is_the_one_lecture_03_quotes():
+    linear_model = pytest.importorskip("sklearn.linear_model")
+    X, Y = datasets.shirt_sizes()
+    model = linear_model.LogisticRegression(solver="newton-cg").fit(X.T, Y.ravel())
+    a, b = model.coef_[0, 0], model.intercept_[0]
+    cells = nbformat.read(LECTURES["03"], as_version=4).cells
+    (note,) = [cell.source for cell in cells if "A change from the notes" in cell.source and "tol" in cell.source]
+    assert f"a = {a:.4f}" in note and f"b = {b:.2f}".replace("-", "−") in note.replace("-", "−")
+    code = "\n".join(cell.source for cell in cells if cell.cell_type == "code")
+    assert 'LogisticRegression(solver="newton-cg")' in code and "tol=1e-10" in code, "both fits, side by side"
+
+
+def test_homework_05_says_a_loop_over_the_parameter_names_is_fine_in_both_stages():
+    for cell_id in ("per-example-text", "vectorized_text-6"):
+        assert "dict comprehension" in assignment("05_vectorization", cell_id), cell_id
+
+
+def test_no_lecture_gives_the_network_s_gradients_in_matrix_form():
+    """Lecture 04 stops where the notes stop, at one example's derivatives unit by unit: the matrix form is assignment
+    4's to derive (and homework 5's), so no lecture, and not the notation page, may write it out."""
+    forms = [r"dZ^{[1]}X^", r"dZ^{[2]}A^{[1]\top}", r"W^{[2]\top}dZ^{[2]}", r"\boxed", "dZ1@X.T", "np.dot(dZ1,X.T)",
+             "dZ2@A1.T", "np.dot(dZ2,A1.T)", "W2.T@dZ2", "np.dot(W2.T,dZ2)"]
+    texts = {path.name: [cell.source for cell in nbformat.read(path, as_version=4).cells] for path in LECTURES.values()}
+    texts["00_notation.md"] = [(NOTEBOOKS_DIR / "00_notation.md").read_text()]
+    found = [(name, form) for name, cells in texts.items() for text in cells for form in forms
+             if form in "".join(text.split())]
+    assert not found, found
