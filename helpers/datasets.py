@@ -15,6 +15,8 @@ takes a seed, so two calls with the same arguments return the same arrays.
     shirt_sizes        chest size in cm -> shirt size M (0) or L (1), X (1, m)
     two_blobs          two Gaussian clusters, X (2, m), Y in {0, 1}
     apartment_prices   surface and distance to the station -> price in millions, X (2, m), Y float
+    digits_pair        scikit-learn's 8x8 handwritten digits, two of them: X (64, m) in [0, 1], Y in {0, 1}
+    split              examples shuffled into training, validation and test sets
 """
 from importlib.resources import files
 
@@ -95,6 +97,29 @@ def shirt_sizes(m=50, seed=27, low=94.0, high=114.0, threshold=104.0):
     rng = np.random.RandomState(seed)
     chest = np.round(rng.uniform(low, high, size=m), 2)
     return chest.reshape(1, m), _as_row(chest >= threshold)
+
+
+def digits_pair(first=3, second=8):
+    """The images of two digits from scikit-learn's handwritten digits (1797 images of 8x8 pixels, shipped with
+    scikit-learn, nothing downloaded): X (64, m), each column an image's pixels scaled from 0-16 to [0, 1], Y (1, m)
+    1 for `second` and 0 for `first`."""
+    from sklearn.datasets import load_digits
+
+    if first == second or not {first, second} <= set(range(10)):
+        raise ValueError(f"first and second must be two different digits 0-9, got {first!r} and {second!r}")
+    digits = load_digits()
+    chosen = np.isin(digits.target, (first, second))
+    return digits.data[chosen].T / 16.0, _as_row(digits.target[chosen] == second)
+
+
+def split(X, Y, fractions=(0.6, 0.2, 0.2), seed=0):
+    """The examples (columns) shuffled with seed and cut into consecutive parts of the given fractions of m:
+    [(X_part, Y_part), ...], e.g. training, validation and test sets."""
+    if not np.isclose(sum(fractions), 1.0) or min(fractions) <= 0:
+        raise ValueError(f"fractions must be positive and add up to 1, got {fractions!r}")
+    order = np.random.default_rng(seed).permutation(X.shape[1])
+    cuts = np.round(np.cumsum(fractions)[:-1] * X.shape[1]).astype(int)
+    return [(X[:, part], Y[:, part]) for part in np.split(order, cuts)]
 
 
 def two_blobs(m=200, seed=0, separation=4.0, noise=1.0):

@@ -105,3 +105,32 @@ def test_no_lecture_gives_the_network_s_gradients_in_matrix_form():
     found = [(name, form) for name, cells in texts.items() for text in cells for form in forms
              if form in "".join(text.split())]
     assert not found, found
+
+
+def test_assignment_04_s_l2_example_and_study_are_the_course_s_numbers():
+    from helpers.specs import shallow_network as spec
+
+    X, Y, params = spec.example_problem()
+    A2, cache = shallow.forward(X, params)
+    text = " ".join(assignment("04_shallow_network", "l2-text").split())
+    assert f"expected cost is `{shallow.cost_l2(A2, Y, params, 0.7):.4f}`" in text
+    assert f"cross-entropy alone is `{shallow.cost(A2, Y):.4f}`" in text
+    dW2 = shallow.backward_l2(params, cache, X, Y, 0.7)["dW2"]
+    assert " ".join(np.array2string(np.round(dW2, 4), separator=", ").split()) in text
+    # the study: 20 units on 100 points, lambda 0, 0.3 and 3 (the cell's own setup, with the course's functions)
+    X_few, Y_few = datasets.noisy_xor(m=100, noise=0.25, seed=2)
+    X_new, Y_new = datasets.noisy_xor(m=10000, noise=0.25, seed=1)
+    rng = np.random.default_rng(0)
+    start = {"W1": rng.normal(size=(20, 2)), "b1": np.zeros((20, 1)), "W2": rng.normal(size=(1, 20)),
+             "b2": np.zeros((1, 1))}
+    results = {}
+    for lambd in (0.0, 0.3, 3.0):
+        trained = start
+        for _ in range(3000):
+            _, cache = shallow.forward(X_few, trained)
+            trained = shallow.update_parameters(trained, shallow.backward_l2(trained, cache, X_few, Y_few, lambd), 1.2)
+        results[lambd] = (np.mean(shallow.predict(X_few, trained) == Y_few), np.mean(shallow.predict(X_new, trained) == Y_new))
+    answer = " ".join(assignment("04_shallow_network", "l2-use-answer").split())
+    assert f"({results[0.0][0]:.0%})" in answer and f"(about {results[0.3][1]:.0%})" in answer
+    assert results[0.3][1] > results[0.0][1] > results[3.0][1] and results[0.0][0] > results[0.3][0] > results[3.0][0]
+    assert round(100 * (results[0.3][1] - results[0.0][1])) == 2, "about two points below"

@@ -191,6 +191,89 @@ def numerical_gradients_mistakes(params, X, Y, epsilon):
                    for key in right)}
 
 
+def cost_l2_mistakes(A2, Y, params, lambd):
+    """{diagnosis: (cost,)} for the usual mistakes of the L2 penalty."""
+    m, cross_entropy = Y.shape[1], shallow.cost(A2, Y)
+    weights = float(np.sum(params["W1"] ** 2) + np.sum(params["W2"] ** 2))
+    biases = float(np.sum(params["b1"] ** 2) + np.sum(params["b2"] ** 2))
+    return only_distinct({
+        "the penalty is lambd / m times the squared weights: it is lambd / (2 m) times them (the 2 makes its "
+        "gradient lambd / m * W).": (cross_entropy + lambd / m * weights,),
+        "the penalty is not divided by m: it is lambd / (2 m) times the squared weights, so that it keeps its "
+        "weight against the mean cross-entropy whatever the number of examples.": (cross_entropy + lambd / 2 * weights,),
+        "the biases are penalized too: the L2 penalty sums the squares of W1 and W2 only.":
+            (cross_entropy + lambd / (2 * m) * (weights + biases),),
+        "the penalty is missing: add lambd / (2 m) * (sum of W1 ** 2 + sum of W2 ** 2) to the cross-entropy.":
+            (cross_entropy,),
+    }, (shallow.cost_l2(A2, Y, params, lambd),))
+
+
+def backward_l2_mistakes(params, cache, X, Y, lambd):
+    """{diagnosis: (grads,)} for the usual mistakes in the L2 penalty's gradients."""
+    m, plain = X.shape[1], shallow.backward(params, cache, X, Y)
+
+    def with_terms(weight_factor, bias_factor=0.0):
+        return {"dW1": plain["dW1"] + weight_factor * params["W1"], "db1": plain["db1"] + bias_factor * params["b1"],
+                "dW2": plain["dW2"] + weight_factor * params["W2"], "db2": plain["db2"] + bias_factor * params["b2"]}
+
+    variants = {
+        "the penalty's gradient is lambd / (2 m) * W: the derivative of lambd / (2 m) * w ** 2 is lambd / m * w, the "
+        "2 of the square cancels the 2 of 2 m.": with_terms(lambd / (2 * m)),
+        "the penalty's gradient lacks the 1/m: add lambd / m * W, not lambd * W.": with_terms(lambd),
+        "the penalty's gradient has the wrong sign: the penalty grows with |W|, so its gradient is + lambd / m * W.":
+            with_terms(-lambd / m),
+        "the biases get a penalty term too: the penalty holds W1 and W2 only, so db1 and db2 are backpropagation's.":
+            with_terms(lambd / m, lambd / m),
+        "the penalty's gradient is missing: dW1 and dW2 each get lambd / m times their own weights.": with_terms(0.0),
+    }
+    return {diagnosis: (grads,) for diagnosis, grads in variants.items()}
+
+
+def fit_minibatch_mistakes(X, Y, num_hiddens, learning_rate, num_epochs, batch_size, seed=0):
+    """{diagnosis: (params, costs)} for the usual mistakes of mini-batch training."""
+    m = X.shape[1]
+
+    def run(order_of, batches_of, record_before=False):
+        params = shallow.initialize_parameters(X.shape[0], num_hiddens, Y.shape[0], seed=seed)
+        rng, costs = np.random.default_rng(seed), []
+        for epoch in range(num_epochs):
+            order = order_of(rng, epoch)
+            if record_before:
+                costs.append(shallow.cost(shallow.forward(X, params)[0], Y))
+            for batch in batches_of(order):
+                _, cache = shallow.forward(X[:, batch], params)
+                params = shallow.update_parameters(params, shallow.backward(params, cache, X[:, batch], Y[:, batch]),
+                                                   learning_rate)
+            if not record_before:
+                costs.append(shallow.cost(shallow.forward(X, params)[0], Y))
+        return params, costs
+
+    def every_batch(order):
+        return [order[start:start + batch_size] for start in range(0, m, batch_size)]
+
+    def whole_batches_only(order):
+        return [order[start:start + batch_size] for start in range(0, m - batch_size + 1, batch_size)]
+
+    first_order = np.random.default_rng(seed).permutation(m)
+    variants = {
+        "the examples are shuffled once, before the first epoch: draw a new order every epoch "
+        "(rng.permutation(m) inside the loop over the epochs).": run(lambda rng, epoch: first_order, every_batch),
+        "the examples are never shuffled: every epoch must visit them in a new order, "
+        "np.random.default_rng(seed).permutation(m), one generator for the whole run.":
+            run(lambda rng, epoch: np.arange(m), every_batch),
+        "the last, smaller batch is dropped: when m is not a multiple of batch_size, the last step takes the "
+        "examples that are left.": run(lambda rng, epoch: rng.permutation(m), whole_batches_only),
+        "costs are recorded before each epoch: record the cost on all the examples after each epoch.":
+            run(lambda rng, epoch: rng.permutation(m), every_batch, record_before=True),
+        "every step uses all the examples (batch gradient descent): each step must use only the batch_size "
+        "examples of its batch.": run(lambda rng, epoch: rng.permutation(m), lambda order: [order] * len(every_batch(order))),
+    }
+    right = shallow.fit_minibatch(X, Y, num_hiddens, learning_rate, num_epochs, batch_size, seed)
+    return {diagnosis: value for diagnosis, value in variants.items()
+            if any(np.max(np.abs(value[0][key] - right[0][key])) > 1e-9 for key in right[0])
+            or not np.allclose(value[1], right[1], rtol=1e-9, atol=0)}
+
+
 def relative_error_mistakes(a, b):
     """{diagnosis: (error,)} for the usual mistakes of the relative error."""
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)

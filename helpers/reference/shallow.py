@@ -120,6 +120,20 @@ def gradients_from_dZ(X, A1, dZ1, dZ2):
 
 
 
+def cost_l2(A2, Y, params, lambd):
+    """The mean cross-entropy plus the L2 penalty lambd / (2 m) * (||W1||^2 + ||W2||^2), m = Y.shape[1]; the biases
+    are not penalized (assignment 4's regularized cost)."""
+    m = Y.shape[1]
+    return cost(A2, Y) + lambd / (2 * m) * (float(np.sum(params["W1"] ** 2)) + float(np.sum(params["W2"] ** 2)))
+
+
+def backward_l2(params, cache, X, Y, lambd):
+    """The gradients of cost_l2: backward's, with lambd / m * W added to dW1 and dW2 (db1 and db2 unchanged)."""
+    grads = backward(params, cache, X, Y)
+    m = X.shape[1]
+    return {**grads, "dW1": grads["dW1"] + lambd / m * params["W1"], "dW2": grads["dW2"] + lambd / m * params["W2"]}
+
+
 def numerical_gradients(params, X, Y, epsilon=1e-6):
     """The central difference of the cost for every entry of every parameter: grads with the keys dW1, db1, dW2,
     db2, each entry (J(theta + epsilon) - J(theta - epsilon)) / (2 epsilon), J = cost(forward(X, params)[0], Y) with
@@ -185,6 +199,24 @@ def fit(X, Y, num_hiddens, learning_rate=1.2, num_iterations=3000, seed=0, recor
         params, step_cost, _ = train_step(X, Y, params, learning_rate)
         if iteration % record_every == 0:
             costs.append(step_cost)
+    return params, costs
+
+
+def fit_minibatch(X, Y, num_hiddens, learning_rate, num_epochs, batch_size, seed=0):
+    """Mini-batch gradient descent from initialize_parameters(seed): each epoch visits the examples in a new order,
+    np.random.default_rng(seed).permutation(m) (one generator for the whole run, so a new draw every epoch), batch_size
+    of them per step (the last step takes what is left); returns (params, costs), costs[e] the cost on all of X after
+    epoch e."""
+    n_x, n_h, n_y = layer_sizes(X, Y, num_hiddens)
+    params = initialize_parameters(n_x, n_h, n_y, seed=seed)
+    rng, m, costs = np.random.default_rng(seed), X.shape[1], []
+    for _ in range(num_epochs):
+        order = rng.permutation(m)
+        for start in range(0, m, batch_size):
+            batch = order[start:start + batch_size]
+            _, cache = forward(X[:, batch], params)
+            params = update_parameters(params, backward(params, cache, X[:, batch], Y[:, batch]), learning_rate)
+        costs.append(cost(forward(X, params)[0], Y))
     return params, costs
 
 

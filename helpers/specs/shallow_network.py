@@ -1,5 +1,7 @@
 """Assignment 04, the shallow network: what it grades, on which problems and the checks that are more than a comparison;
 its catalogue of mistakes and its questions' answers are in helpers/answers/shallow_network.py."""
+import functools
+
 import numpy as np
 
 from helpers.reference import shallow
@@ -158,6 +160,66 @@ def fit_problems(seed=None, count=3):
     return problems
 
 
+def fit_minibatch_problems(seed=None, count=3):
+    """Problems (X, Y, num_hiddens, learning_rate, num_epochs, batch_size, seed) for mini-batch training: m not a
+    multiple of batch_size, so that the last, smaller batch counts (each step is three stand-in calls while grading)."""
+    if seed is None:
+        from helpers import datasets
+
+        X, Y = datasets.noisy_xor(m=42, noise=0.25, seed=0)
+        return [((X, Y, 3, 1.2, 3, 8, 0), "noisy XOR, m=42, batches of 8")]
+    rng, problems = np.random.default_rng(seed), []
+    for _ in range(count):
+        n_x, batch_size = int(rng.integers(1, 5)), int(rng.integers(2, 9))
+        m = int(batch_size * rng.integers(1, 4) + rng.integers(1, batch_size))
+        X, Y = rng.normal(size=(n_x, m)), rng.integers(0, 2, size=(1, m))
+        arguments = (int(rng.integers(1, 5)), float(rng.uniform(0.1, 2.0)), int(rng.integers(2, 4)), batch_size,
+                     int(rng.integers(0, 100)))
+        problems.append(((X, Y, *arguments), f"n_x={n_x}, m={m}, n_h={arguments[0]}, batches of {batch_size}, "
+                                             f"{arguments[2]} epochs"))
+    return problems
+
+
+# The digits part of assignment 4: the settings a student chooses among, on a validation split of two look-alike
+# digits; the choice is right when no other setting does better on the validation set.
+DIGITS = (8, 9)
+DIGITS_GRID = {"num_hiddens": (1, 2, 8, 32), "learning_rate": (0.05, 0.5, 2.0)}
+DIGITS_TRAINING = {"num_epochs": 20, "batch_size": 16, "seed": 0}
+
+
+@functools.lru_cache(maxsize=1)
+def digits_validation_accuracies():
+    """{(num_hiddens, learning_rate): validation accuracy} of the course's fit_minibatch over DIGITS_GRID (the same
+    for every hand-in: computed once per grading process, a second of CPU)."""
+    from helpers import datasets
+
+    (X_train, Y_train), (X_valid, Y_valid), _ = datasets.split(*datasets.digits_pair(*DIGITS), seed=0)
+    accuracies = {}
+    for num_hiddens in DIGITS_GRID["num_hiddens"]:
+        for learning_rate in DIGITS_GRID["learning_rate"]:
+            params, _ = shallow.fit_minibatch(X_train, Y_train, num_hiddens, learning_rate, **DIGITS_TRAINING)
+            accuracies[num_hiddens, learning_rate] = float(np.mean(shallow.predict(X_valid, params) == Y_valid))
+    return accuracies
+
+
+def check_digits_choice(check, chosen):
+    """The chosen (num_hiddens, learning_rate) is one of the grid's and has the best validation accuracy there."""
+    accuracies = digits_validation_accuracies()
+    try:
+        key = (int(chosen[0]), float(chosen[1]))
+    except (TypeError, ValueError, IndexError):
+        key = None
+    if not check.require("chosen is a (num_hiddens, learning_rate) of the grid", key in accuracies,
+                         f"got {chosen!r}: set chosen = (num_hiddens, learning_rate), one of the settings the "
+                         "cell above tried."):
+        return
+    best = max(accuracies.values())
+    print(f"your choice {key}: validation accuracy {accuracies[key]:.1%} (the best in the grid: {best:.1%})")
+    check.require("the best validation accuracy of the grid", accuracies[key] == best,
+                  f"{key} reaches {accuracies[key]:.1%} on the validation set, and another setting of the grid "
+                  f"{best:.1%}: choose by the validation accuracy, not by the training or the test accuracy.")
+
+
 def predict_problems(seed=None, count=4):
     """Problems (X, params) for predict; in the first random one every example sits on the boundary, A2 = 0.5."""
     if seed is None:
@@ -260,6 +322,43 @@ def _gradient_cases(check, student, seed, forward_pass):
                            params[name[1:]], mistakes=wrong, m=X.shape[1])
 
 
+def l2_problems(seed=None, count=4):
+    """Problems (params, cache, X, Y, lambd) for the L2-regularized backward pass."""
+    if seed is None:
+        X, Y, params = example_problem()
+        problems = [(X, Y, params, "lambd=0.7", 0.7)]
+    else:
+        rng, problems = np.random.default_rng(seed), []
+        for _ in range(count):
+            X, Y, params, case = random_problem(rng)
+            lambd = float(rng.uniform(0.1, 5.0))
+            problems.append((X, Y, params, f"{case}, lambd={lambd:.3f}", lambd))
+    return [((params, forward(X, params)[1], X, Y, lambd), case) for X, Y, params, case, lambd in problems]
+
+
+def cost_l2_problems(seed=None, count=4):
+    """Problems (A2, Y, params, lambd) for the regularized cost: the course's forward pass on the backward problems."""
+    return [((cache["A2"], Y, params, lambd), case)
+            for (params, cache, X, Y, lambd), case in (l2_problems() if seed is None else l2_problems(seed, count))]
+
+
+def l2_backward_cases(check, backward_propagation_l2_student, seed=None):
+    """Assignment 4's L2 part: each gradient against the course's and against a central difference of the
+    regularized cost, in every problem; rows named by gradient, for check.points."""
+    graded = check.graded
+    for (params, cache, X, Y, lambd), case in _problems(graded, seed):
+        expected = graded.reference(params, cache, X, Y, lambd)
+        variants = {diagnosis: variant for diagnosis, (variant,) in graded.mistakes(params, cache, X, Y, lambd).items()}
+        (grads,) = check.call(backward_propagation_l2_student, params, cache, X, Y, lambd)
+        for name in expected:
+            got = grads.get(name) if isinstance(grads, dict) else grads
+            label = f"{name} [{case}]"
+            wrong = {diagnosis: value[name] for diagnosis, value in variants.items()}
+            check.compare(label, got, expected[name], mistakes=wrong, m=X.shape[1])
+            check.gradient(label, got, lambda: shallow.cost_l2(forward(X, params)[0], Y, params, lambd),
+                           params[name[1:]], mistakes=wrong, m=X.shape[1])
+
+
 def leaky_relu_backward_cases(check, backward_leaky_relu_student, seed=None):
     """Assignment 4's leaky ReLU part: each gradient against the course's and a central difference of the cost."""
     _gradient_cases(check, backward_leaky_relu_student, seed, forward_leaky_relu)
@@ -286,4 +385,8 @@ GRADED = {
     "predict": Graded(shallow.predict, ("Y_hat",), predict_problems, answers.shallow_predict),
     "backward_propagation_leaky_relu": Graded(shallow.backward_leaky_relu, ("grads",), backward_leaky_relu_problems,
                                               answers.backward_leaky_relu_mistakes, not_from=("backward_propagation",)),
+    "compute_cost_l2": Graded(shallow.cost_l2, ("cost",), cost_l2_problems, answers.cost_l2_mistakes),
+    "backward_propagation_l2": Graded(shallow.backward_l2, ("grads",), l2_problems, answers.backward_l2_mistakes),
+    "fit_minibatch": Graded(shallow.fit_minibatch, ("params", "costs"), fit_minibatch_problems,
+                            answers.fit_minibatch_mistakes),
 }
