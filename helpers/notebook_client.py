@@ -8,11 +8,21 @@ descriptor). The reply is read only when the wait times out: a cell of a second 
 sometimes failed as timed out. Here the wait for a reply looks at the socket at least once a second.
 
     from helpers.notebook_client import NotebookClient   # in place of nbclient's
+
+Its kernels talk over Unix sockets in a folder of this process's, not TCP ports: a free port found by the client
+can be taken by another kernel before this one binds it, and the kernel dies before it answers ("Address already
+in use"), which happens when many notebooks start at once.
 """
+import atexit
+import os
+import shutil
+import tempfile
 import time
+import uuid
 from queue import Empty
 
 import nbclient
+from jupyter_client.manager import KernelManager
 
 WAKE_SECONDS = 1.0
 
@@ -45,5 +55,25 @@ class Wakeful:
         return kernel_client
 
 
+_socket_folder = []
+
+
+def socket_prefix():
+    """A new path prefix for one kernel's Unix sockets, in a folder of this process's (removed when it exits)."""
+    if not _socket_folder:
+        folder = tempfile.mkdtemp(prefix="nbclient-ipc-")
+        atexit.register(shutil.rmtree, folder, True)
+        _socket_folder.append(folder)
+    return os.path.join(_socket_folder[0], uuid.uuid4().hex[:12])
+
+
 class NotebookClient(Wakeful, nbclient.NotebookClient):
-    """nbclient.NotebookClient whose wait for a cell's reply wakes every second."""
+    """nbclient.NotebookClient whose wait for a cell's reply wakes every second, and whose kernels use Unix
+    sockets."""
+
+    def create_kernel_manager(self):
+        kernel_manager = super().create_kernel_manager()
+        if isinstance(kernel_manager, KernelManager) and not kernel_manager.has_kernel:
+            kernel_manager.transport = "ipc"
+            kernel_manager.ip = socket_prefix()
+        return kernel_manager

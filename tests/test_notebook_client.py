@@ -1,6 +1,7 @@
 """The notebook client's wait for a cell's reply wakes every second (helpers/notebook_client.py): a reply whose
 wake-up was lost (jupyter/nbclient#312) is read within a second, not at the cell's time limit."""
 import asyncio
+import os
 import time
 from queue import Empty
 
@@ -48,3 +49,17 @@ def test_every_notebook_runner_of_the_course_wakes():
 
     for client in (run_notebook.NotebookClient, publish.NotebookClient, preprocessors.ResilientExecute):
         assert issubclass(client, notebook_client.Wakeful), client
+
+
+def test_the_course_s_notebook_client_talks_to_its_kernel_over_unix_sockets():
+    """No TCP port to race for: a port found free can be taken by another kernel before this one binds it."""
+    import nbformat
+
+    from helpers.notebook_client import NotebookClient
+
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)")])
+    client = NotebookClient(notebook, timeout=120, kernel_name="python3")
+    manager = client.create_kernel_manager()
+    assert manager.transport == "ipc" and os.path.isabs(manager.ip)
+    client.execute()
+    assert notebook.cells[0].outputs[0]["text"] == "42\n"
