@@ -61,7 +61,7 @@ def test_the_digits_choice_is_right_only_where_the_validation_accuracy_is_best()
         check = grading.Check("choice")
         spec.check_digits_choice(check, setting)
         assert (not check.failures) == (accuracy == best), setting
-    for wrong_form in (None, (3, 0.5), "2, 0.5"):
+    for wrong_form in (None, (3, 0.5), "2, 0.5", ("2", "0.5"), (2.7, 0.5), (True, 0.5)):
         check = grading.Check("choice")
         spec.check_digits_choice(check, wrong_form)
         assert [row.name for row in check.failures] == ["chosen is a (num_hiddens, learning_rate) of the grid"]

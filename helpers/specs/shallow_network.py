@@ -1,6 +1,7 @@
 """Assignment 04, the shallow network: what it grades, on which problems and the checks that are more than a comparison;
 its catalogue of mistakes and its questions' answers are in helpers/answers/shallow_network.py."""
 import functools
+import numbers
 
 import numpy as np
 
@@ -205,10 +206,11 @@ def digits_validation_accuracies():
 def check_digits_choice(check, chosen):
     """The chosen (num_hiddens, learning_rate) is one of the grid's and has the best validation accuracy there."""
     accuracies = digits_validation_accuracies()
-    try:
-        key = (int(chosen[0]), float(chosen[1]))
-    except (TypeError, ValueError, IndexError):
-        key = None
+    # a setting of the grid, as numbers (2 and 2.0 alike; "2", or 2.7 taken for 2, are not)
+    same = [key for key in accuracies if isinstance(chosen, (tuple, list)) and len(chosen) == 2
+            and all(isinstance(value, numbers.Real) and not isinstance(value, bool) and value == wanted
+                    for value, wanted in zip(chosen, key))]
+    key = same[0] if same else None
     if not check.require("chosen is a (num_hiddens, learning_rate) of the grid", key in accuracies,
                          f"got {chosen!r}: set chosen = (num_hiddens, learning_rate), one of the settings the "
                          "cell above tried."):
@@ -258,7 +260,7 @@ def cost_cases(check, compute_cost, seed=None):
 
 def backward_cases(check, backward_propagation, seed=None):
     """Each gradient against the course's and against a central difference of the course's cost, with m."""
-    _gradient_cases(check, backward_propagation, seed, forward)
+    _gradient_cases(check, backward_propagation, seed, _cost_through(forward))
 
 
 def check_xor_accuracy(check, fit, predict):
@@ -303,23 +305,28 @@ def backward_leaky_relu_problems(seed=None, count=5):
     return [((params, forward_leaky_relu(X, params)[1], X, Y), case) for X, Y, params, case in problems]
 
 
-def _gradient_cases(check, student, seed, forward_pass):
-    """Each gradient of student(params, cache, X, Y) against the course's and against a central difference of
-    the cost of forward_pass, in every problem; rows named by gradient, so that check.points credits each."""
+def _gradient_cases(check, student, seed, cost_of):
+    """Each gradient of student(params, cache, X, Y, ...) against the course's and against a central difference of
+    cost_of(params, cache, X, Y, ...), in every problem (its arguments); rows named by gradient, so that check.points
+    credits each."""
     graded = check.graded
-    for (params, cache, X, Y), case in _problems(graded, seed):
-        expected = graded.reference(params, cache, X, Y)
-        variants = {diagnosis: variant for diagnosis, (variant,) in graded.mistakes(params, cache, X, Y).items()}
-        (grads,) = check.call(student, params, cache, X, Y)
+    for args, case in _problems(graded, seed):
+        params, X = args[0], args[2]
+        expected = graded.reference(*args)
+        variants = {diagnosis: variant for diagnosis, (variant,) in graded.mistakes(*args).items()}
+        (grads,) = check.call(student, *args)
         for name in expected:
             got = grads.get(name) if isinstance(grads, dict) else grads
             label = f"{name} [{case}]" if case else name
             wrong = {diagnosis: value[name] for diagnosis, value in variants.items()}
             check.compare(label, got, expected[name], mistakes=wrong, m=X.shape[1])
-            # the cost from the logits: a saturated A2 (leaky ReLU units are unbounded) would lose the digits
-            # of 1 - A2 that the central difference needs
-            check.gradient(label, got, lambda: cost_from_logits(forward_pass(X, params)[1]["Z2"], Y),
-                           params[name[1:]], mistakes=wrong, m=X.shape[1])
+            check.gradient(label, got, lambda: cost_of(*args), params[name[1:]], mistakes=wrong, m=X.shape[1])
+
+
+def _cost_through(forward_pass):
+    """The cost of a problem (params, cache, X, Y) after forward_pass, from the logits: a saturated A2 (leaky ReLU
+    units are unbounded) would lose the digits of 1 - A2 that the central difference needs."""
+    return lambda params, cache, X, Y: cost_from_logits(forward_pass(X, params)[1]["Z2"], Y)
 
 
 def l2_problems(seed=None, count=4):
@@ -344,24 +351,14 @@ def cost_l2_problems(seed=None, count=4):
 
 def l2_backward_cases(check, backward_propagation_l2_student, seed=None):
     """Assignment 4's L2 part: each gradient against the course's and against a central difference of the
-    regularized cost, in every problem; rows named by gradient, for check.points."""
-    graded = check.graded
-    for (params, cache, X, Y, lambd), case in _problems(graded, seed):
-        expected = graded.reference(params, cache, X, Y, lambd)
-        variants = {diagnosis: variant for diagnosis, (variant,) in graded.mistakes(params, cache, X, Y, lambd).items()}
-        (grads,) = check.call(backward_propagation_l2_student, params, cache, X, Y, lambd)
-        for name in expected:
-            got = grads.get(name) if isinstance(grads, dict) else grads
-            label = f"{name} [{case}]"
-            wrong = {diagnosis: value[name] for diagnosis, value in variants.items()}
-            check.compare(label, got, expected[name], mistakes=wrong, m=X.shape[1])
-            check.gradient(label, got, lambda: shallow.cost_l2(forward(X, params)[0], Y, params, lambd),
-                           params[name[1:]], mistakes=wrong, m=X.shape[1])
+    regularized cost, in every problem (params, cache, X, Y, lambd)."""
+    _gradient_cases(check, backward_propagation_l2_student, seed,
+                    lambda params, cache, X, Y, lambd: shallow.cost_l2(forward(X, params)[0], Y, params, lambd))
 
 
 def leaky_relu_backward_cases(check, backward_leaky_relu_student, seed=None):
     """Assignment 4's leaky ReLU part: each gradient against the course's and a central difference of the cost."""
-    _gradient_cases(check, backward_leaky_relu_student, seed, forward_leaky_relu)
+    _gradient_cases(check, backward_leaky_relu_student, seed, _cost_through(forward_leaky_relu))
 
 
 # -- check-your-understanding questions: the kind of each answer (the answers are in helpers/answers) ---------
