@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from autograder import autograde, cluster, demo, grade, grading_process  # noqa: E402
-from helpers.reference.shallow import SPEED_EXAMPLES  # noqa: E402
+from helpers.specs.vectorization import SPEED_EXAMPLES  # noqa: E402
 
 
 def captured_tasks(course):
