@@ -4,7 +4,7 @@
     collect    bring submissions into submitted/<student>/<assignment>/ (nbgrader exchange, LMS folder or zip)
     grade      autograde in parallel into the gradebook (resumable: rerun after an interruption)
     feedback   one HTML feedback file per student and notebook, without hidden tests
-    report     reports/grades.csv and reports/report.html
+    report     reports/grades.csv, reports/canvas-grades.csv and reports/report.html
     run        grade, feedback and report in one go
     demo       the whole pipeline on a synthetic class, in a throwaway course
     publish    write or update the student edition (a git repository): lectures, released assignments, no answer
@@ -130,6 +130,7 @@ def run_report(args):
 
     csv_path, html_path = report.report(course_from(args), args.assignments)
     print(f"grades:  {csv_path}")
+    print(f"         {csv_path.with_name('canvas-grades.csv')} (for Canvas's or Moodle's gradebook import)")
     print(f"report:  {html_path}")
 
 

@@ -1,6 +1,6 @@
 """Bring submissions into nbgrader's layout, submitted/<student>/<assignment>/<file>.
 
-Two sources: nbgrader's exchange (`nbgrader collect`, for a course on a JupyterHub),
+Two sources: nbgrader's folder exchange (for a course on a JupyterHub; owners checked, autograder/exchange.py),
 and a folder or zip as a learning-management system hands them out, whose file names
 say whose work each file is. The naming pattern has placeholders:
 
@@ -144,29 +144,27 @@ def collect_files(course, source, pattern=DEFAULT_PATTERN):
     return summary
 
 
-def collect_exchange(course, assignments=None, exchange_root=None):
-    """nbgrader collect for each assignment, from its exchange (default: nbgrader's configured one)."""
-    from nbgrader.apps import NbGraderAPI
+def exchange_root(course, given=None):
+    """The exchange's root folder: the one given, else the one nbgrader's configuration names."""
+    if given:
+        return Path(given)
+    from nbgrader.exchange.default.exchange import Exchange
 
-    course.root.mkdir(parents=True, exist_ok=True)  # nbgrader opens the gradebook for the due dates
-    config = course.config()
-    if exchange_root:
-        config.Exchange.root = str(exchange_root)
-    api = NbGraderAPI(config=config)
-    summary = Summary()
-    for assignment in assignments or course.assignments():
-        before = {path.parent.name for path in course.submitted.glob(f"*/{assignment}/")}
-        result = api.collect(assignment)
-        log = result.get("log") or ""
-        if not result["success"]:
-            raise CollectError(f"nbgrader collect {assignment} failed:\n{result.get('error') or log}")
-        records = re.split(r"^\[(\w+)\] ", log, flags=re.MULTILINE)[1:]  # [level, message, level, message...]
-        for level, message in zip(records[::2], records[1::2]):
-            if level in ("WARNING", "ERROR") and "No submissions" not in message:
-                summary.problems.append((f"exchange ({assignment})", None, assignment, " ".join(message.split())))
-        updated = set(re.findall(rf"(?:Collecting|Updating) submission: (\S+) {re.escape(assignment)}", log))
-        summary.placed += [(student, assignment, "") for student in sorted(updated)]
-        summary.unchanged += [(student, assignment, "") for student in sorted(before - updated)]
+    return Path(Exchange(config=course.config()).root)
+
+
+def collect_exchange(course, assignments=None, root=None):
+    """Each student's latest own submission of each assignment from nbgrader's folder exchange (owners checked:
+    autograder/exchange.py); every folder that is not its student's own is a problem naming its owner."""
+    from autograder import exchange
+
+    collected, unchanged, refused = exchange.collect(course, assignments or course.assignments(),
+                                                     exchange_root(course, root))
+    summary = Summary(placed=[(student, assignment, "") for student, assignment in collected],
+                      unchanged=[(student, assignment, "") for student, assignment in unchanged])
+    summary.problems = [(f"exchange: {submission.folder.name}", submission.student, submission.assignment,
+                         f"not collected: it claims to be {submission.student}'s, but {submission.problem} "
+                         "(handing in as another student?)") for submission in refused]
     save_problems(course, summary)
     return summary
 

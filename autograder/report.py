@@ -1,4 +1,5 @@
-"""The instructor's report: reports/grades.csv (nbgrader's CSV export) and reports/report.html.
+"""The instructor's report: reports/grades.csv (nbgrader's CSV export), reports/canvas-grades.csv (for a
+learning-management system's gradebook import: autograder/lms_grades.py) and reports/report.html.
 
 The HTML file is self-contained (inline CSS and SVG): a table of every student's score
 per assignment and exercise, a histogram of total scores, the pass rate of every graded
@@ -18,7 +19,7 @@ from matplotlib.figure import Figure
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.plugins import CsvExportPlugin
 
-from autograder import intake, problems
+from autograder import intake, lms_grades, problems
 from helpers import grading
 from autograder.course import COURSE_ID
 from autograder.grade import journal_of
@@ -295,11 +296,12 @@ def render_html(grades, course):
 
 
 def report(course, assignments=None):
-    """Write reports/grades.csv and reports/report.html; return their paths."""
+    """Write reports/grades.csv, reports/canvas-grades.csv and reports/report.html; return the first and last."""
     course.reports.mkdir(parents=True, exist_ok=True)
     csv_path, html_path = course.reports / "grades.csv", course.reports / "report.html"
     with Gradebook(course.db_url, COURSE_ID) as book:
         CsvExportPlugin(to=str(csv_path), assignment=list(assignments or [])).export(book)
+    lms_grades.write(course, course.reports / "canvas-grades.csv", assignments)
     grades = read_grades(course, assignments)
     html_path.write_text(render_html(grades, course))
     return csv_path, html_path

@@ -1,6 +1,5 @@
 """python -m autograder collect: submissions from a learning-management system's zip or folder, or from
 nbgrader's exchange, into submitted/<student>/<assignment>/. Every file is placed or listed with a reason."""
-import getpass
 import subprocess
 import sys
 import zipfile
@@ -116,5 +115,5 @@ def test_nbgraders_exchange(course, tmp_path):
     newest = (course.submitted / "alice" / "01_perceptron" / "01_perceptron.ipynb").read_bytes()
     assert newest.endswith(b"03-02 10:00:00.000000 UTC")
     assert "collected 1 submissions of 1 students from nbgrader's exchange" in result.stdout
-    # nbgrader's own warning, passed on: the test's files belong to whoever runs it, not to alice
-    assert "claims to be submitted by alice" in result.stdout or getpass.getuser() == "alice"
+    # no account named alice here: the folders are hers if the collecting account wrote them, as it did
+    assert "could not place" not in result.stdout

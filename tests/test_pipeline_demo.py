@@ -4,6 +4,7 @@ The report's table must hold every student's expected scores, which come from th
 fixtures' `# expect:` lines (the pipeline never reads them), and its problem list
 must explain the three students whose hand-ins went wrong.
 """
+import csv
 import json
 import subprocess
 import sys
@@ -136,6 +137,22 @@ def test_grades_csv_is_nbgraders_export_of_the_same_scores(demo_run):
             for row in (line.split(",") for line in lines[1:])}
     assert rows == {student: sum((expected(student, info[ASSIGNMENT]) or {}).values())
                     for student, info in cohort.items()}
+
+
+def test_canvas_grades_have_canvas_columns_the_points_possible_and_each_students_score(demo_run):
+    directory, _, _, cohort = demo_run
+    with open(directory / "course" / "reports" / "canvas-grades.csv", newline="") as file:
+        header, points, *rows = list(csv.reader(file))
+    # Canvas's Gradebook import: these five columns first, in this order, then an assignment per column
+    assert header[:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"] and header[5:] == [ASSIGNMENT]
+    source = nbformat.read(SOURCE_DIR / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    maximum = sum(cell.metadata["nbgrader"]["points"] for cell in source.cells
+                  if cell.metadata.get("nbgrader", {}).get("grade"))
+    assert points[0] == "Points Possible" and points[1:5] == [""] * 4 and float(points[5]) == maximum
+    scores = {row[header.index("SIS User ID")]: float(row[5]) for row in rows}
+    assert all(row[header.index("SIS Login ID")] == row[header.index("SIS User ID")] for row in rows)
+    assert scores == {student: sum((expected(student, info[ASSIGNMENT]) or {}).values())
+                      for student, info in cohort.items()}
 
 
 def test_the_demo_refuses_a_folder_in_use(tmp_path):
