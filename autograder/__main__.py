@@ -9,6 +9,7 @@
     demo       the whole pipeline on a synthetic class, in a throwaway course
     publish    write or update the student edition (a git repository): lectures, released assignments, no answer
     leaks      scan a folder meant for students for anything graded (solutions, references, hidden tests, answers)
+    hub        set up and start a JupyterHub for the course on this machine, with real accounts (as root)
 """
 import argparse
 import re
@@ -278,6 +279,10 @@ def parser_of_commands():
                                        description=leaks_description())
     leaks_parser.add_argument("dir", type=Path, help="the folder to scan (and its git history, if it has one)")
     leaks_parser.set_defaults(run=run_leaks)
+
+    from autograder.hub import install as hub_install
+
+    hub_install.add_parser(commands)
     return parser
 
 
