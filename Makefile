@@ -19,7 +19,7 @@ TEST_PROCESSES ?= logical
 # nbgrader runs tools such as alembic by name: the venv's bin/ comes first.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: lab grade-me test system-check release benchmarks lock clean
+.PHONY: lab grade-me test system-check release benchmarks lock lock-hub hub clean
 
 # The stamp is rebuilt whenever the pinned requirements change, so a stale
 # .venv is refreshed rather than trusted.
@@ -70,6 +70,21 @@ benchmarks: $(STAMP)
 lock: $(STAMP)
 	( echo '# Full lock of every package requirements.txt pulls in. Regenerate with `make lock`.'; \
 	  $(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' ) > constraints.txt
+
+# A JupyterHub for the course on this machine, with real accounts (as root): an instructor and three students with
+# new passwords. HUB_ARGS="--instructor NAME --student NAME ..." names your own (README, "A class on JupyterHub").
+HUB_ARGS ?= --demo
+hub: $(STAMP)
+	$(BIN)/python -m autograder hub $(HUB_ARGS)
+
+# Re-pin the hub's environment (hub/requirements.txt, built from the system's python3) after changing it.
+HUB_LOCK_VENV := .hub-lock-venv
+lock-hub:
+	rm -rf "$(HUB_LOCK_VENV)" && /usr/bin/python3 -m venv "$(HUB_LOCK_VENV)"
+	"$(HUB_LOCK_VENV)/bin/python" -m pip install --quiet --disable-pip-version-check -r hub/requirements.txt
+	( echo "# Full lock of hub/requirements.txt for the system's python3 ($$(/usr/bin/python3 -V)). Regenerate with \`make lock-hub\`."; \
+	  "$(HUB_LOCK_VENV)/bin/python" -m pip freeze ) > hub/constraints.txt
+	rm -rf "$(HUB_LOCK_VENV)"
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -144,13 +144,17 @@ def collect_files(course, source, pattern=DEFAULT_PATTERN):
     return summary
 
 
-def exchange_root(course, given=None):
-    """The exchange's root folder: the one given, else the one nbgrader's configuration names."""
+def exchange_root(given=None):
+    """The exchange's root folder: the one given, else the one nbgrader's configuration files name (as its own
+    commands read them: Jupyter's config folders, a hub's environment among them, and this folder's)."""
     if given:
         return Path(given)
+    from nbgrader.apps.baseapp import NbGrader
     from nbgrader.exchange.default.exchange import Exchange
 
-    return Path(Exchange(config=course.config()).root)
+    app = NbGrader()
+    app.load_config_file()
+    return Path(Exchange(config=app.config).root)
 
 
 def collect_exchange(course, assignments=None, root=None):
@@ -159,7 +163,7 @@ def collect_exchange(course, assignments=None, root=None):
     from autograder import exchange
 
     collected, unchanged, refused = exchange.collect(course, assignments or course.assignments(),
-                                                     exchange_root(course, root))
+                                                     exchange_root(root))
     summary = Summary(placed=[(student, assignment, "") for student, assignment in collected],
                       unchanged=[(student, assignment, "") for student, assignment in unchanged])
     summary.problems = [(f"exchange: {submission.folder.name}", submission.student, submission.assignment,

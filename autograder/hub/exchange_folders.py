@@ -1,7 +1,8 @@
 """nbgrader's exchange folders for a class of real accounts, made before anyone uses them (nbgrader only sets modes on
 the folders it creates, and then ones that let students see each other's work).
 
-    <root>                       root, 755
+    <root>                       root, 1777 (nbgrader's release insists on a root everyone may write in; the
+                                 sticky bit keeps each entry its owner's: no one renames or removes the course)
     <root>/<course>              instructor:graders, 755
     <root>/<course>/outbound     instructor:graders, 755: students fetch released assignments, only the instructor
                                  releases
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from autograder.course import COURSE_ID
 
+ROOT_MODE = 0o1777
 MODES = {"": 0o755, "outbound": 0o755, "inbound": 0o3733, "feedback": 0o711}
 
 
@@ -26,7 +28,7 @@ def make(root, instructor, graders_gid, course_id=COURSE_ID):
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
     os.chown(root, 0, 0)
-    os.chmod(root, 0o755)
+    os.chmod(root, ROOT_MODE)
     uid = pwd.getpwnam(instructor).pw_uid
     course = root / course_id
     for name, mode in MODES.items():

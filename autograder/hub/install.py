@@ -9,7 +9,7 @@ Run as root. Everything lives under one folder, the prefix (default /srv/nn-firs
     hub/           root's alone (700): the hub's configuration, settings.json, its database, the service token
 
 Accounts: the instructor (in the graders group, which owns inbound/) and the students, each with a home only they
-can enter. The instructor's course is a clone of this repository in their home (`course/`), theirs alone.
+can enter. The instructor's course is a copy of this repository in their home (`course/`), theirs alone.
 Setting up again is safe: accounts, environment and folders are reused, the course and the edition are kept.
 """
 import hashlib
@@ -47,6 +47,7 @@ class Hub:
     hub_port: int = 8081
     proxy_api_port: int = 8001
     python: str = "/usr/bin/python3"
+    graders_group: str = GRADERS_GROUP  # the instructors: they own the exchange's inbound folder
     passwords: dict = field(default_factory=dict)  # the demo's accounts only
 
     environment = property(lambda self: self.prefix / "environment")
@@ -86,8 +87,8 @@ def run(command, **kwargs):
 
 
 def make_accounts(hub, demo=False):
-    gid = accounts.ensure_group(GRADERS_GROUP)
-    accounts.ensure_user(hub.instructor, groups=[GRADERS_GROUP])
+    gid = accounts.ensure_group(hub.graders_group)
+    accounts.ensure_user(hub.instructor, groups=[hub.graders_group])
     for student in hub.students:
         accounts.ensure_user(student)
     if demo:
@@ -113,7 +114,7 @@ def build_environment(hub, edition_commit, log=print):
     if not (hub.environment / "bin" / "python").exists():
         run([hub.python, "-m", "venv", str(hub.environment)])
     pip = [hub.bin("python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    run(pip + ["-r", str(HUB_FILES / "requirements.txt")])
+    run(pip + ["-r", str(HUB_FILES / "requirements.txt"), "-c", str(HUB_FILES / "constraints.txt")])
     # The edition's helpers as an ordinary package (not editable): students import it from the environment.
     run(pip + ["--no-deps", "--force-reinstall", str(hub.edition)])
     write_nbgrader_config(hub)
@@ -147,15 +148,31 @@ def publish_edition(hub, edition_source=None, log=print):
     return run(["git", "-C", str(hub.edition), "rev-parse", "HEAD"]).stdout.strip()
 
 
+def course_files():
+    """This repository's files as git sees them: tracked, and new ones not ignored (no .venv, no work/)."""
+    listed = run(["git", "-C", str(REPO_ROOT), "ls-files", "--cached", "--others", "--exclude-standard", "-z"])
+    return [name for name in listed.stdout.split("\0") if name and (REPO_ROOT / name).is_file()]
+
+
 def install_course(hub):
-    """The instructor's course: a clone of this repository in their home, theirs alone (its gradebook included)."""
+    """The instructor's course: this repository's files in their home, theirs alone (its gradebook included).
+    Kept when it exists: it holds the class's submissions and grades."""
     course = hub.course()
     if not course.exists():
-        run(["git", "clone", "--quiet", str(REPO_ROOT), str(course)])
-    user = pwd.getpwnam(hub.instructor)
-    for path in [course, *course.rglob("*")]:
-        os.lchown(path, user.pw_uid, user.pw_gid)
+        for name in course_files():
+            (course / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO_ROOT / name, course / name)
+        user = pwd.getpwnam(hub.instructor)
+        for path in [course, *course.rglob("*")]:
+            os.lchown(path, user.pw_uid, user.pw_gid)
     os.chmod(course, 0o700)
+    # The instructor's server starts in their home, and Formgrader reads nbgrader_config.py from where it starts.
+    home_config = course.parent / "nbgrader_config.py"
+    home_config.write_text("# Written by python -m autograder hub: nbgrader started from this home (Formgrader "
+                           "among them) uses the course.\n"
+                           f"load_subconfig({str(course / 'nbgrader_config.py')!r})  # noqa: F821\n")
+    user = pwd.getpwnam(hub.instructor)
+    os.chown(home_config, user.pw_uid, user.pw_gid)
     return course
 
 
