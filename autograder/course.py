@@ -45,6 +45,13 @@ class Limits:
                                                    # start Python afresh in each, --plain-kernels)
 
 
+def nbgrader_templates_folder():
+    """nbgrader's own page templates (its feedback page among them), which the course's extend."""
+    import nbgrader
+
+    return Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates"
+
+
 def nbgrader_config(root, db_url=None, source_dir=SOURCE_DIR, release_dir=None, limits=Limits(), trusted_tests=True):
     """nbgrader settings for a course rooted at root (source/ may live elsewhere).
 
@@ -87,6 +94,11 @@ def nbgrader_config(root, db_url=None, source_dir=SOURCE_DIR, release_dir=None, 
     # 5 ms each); once, after the last, finds the same invalid notebooks.
     config.Exporter.optimistic_validation = True
     config.GenerateFeedback.preprocessors = preprocessors.FEEDBACK
+    # The course's feedback page: nbgrader's, with a contents list that names each test (autograder/templates).
+    config.HTMLExporter.template_name = "course_feedback"
+    config.HTMLExporter.template_file = "course_feedback.html.j2"
+    config.HTMLExporter.extra_template_basedirs = [str(Path(preprocessors.__file__).parent / "templates"),
+                                                   str(Path(nbgrader_templates_folder()))]
     return config
 
 

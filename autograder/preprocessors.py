@@ -286,6 +286,20 @@ class ScrubTracebacks(NbGraderPreprocessor):
         return cell, resources
 
 
+class NameGradedCells(NbGraderPreprocessor):
+    """The feedback page's contents list names each graded cell by what it tests: the first line of a test cell
+    ("# Test predict (2 points)" gives "Test predict"), kept in the cell's metadata for the page's template
+    (autograder/templates/course_feedback)."""
+
+    def preprocess_cell(self, cell, resources, index):
+        if utils.is_grade(cell) and not utils.is_solution(cell):
+            first_line = cell.source.strip().splitlines()[0] if cell.source.strip() else ""
+            title = first_line.lstrip("#").split("(")[0].split(":")[0].strip()
+            if first_line.startswith("#") and title:
+                cell.metadata["course_title"] = title
+        return cell, resources
+
+
 # nbgrader 0.9's Autograde.sanitize_preprocessors and autograde_preprocessors, with ours in place of
 # OverwriteCells, Execute and CheckCellMetadata (tests/test_pipeline_grade.py checks that nothing else differs).
 SANITIZE = [ClearOutput, DeduplicateIds, OverwriteKernelspec, TolerantOverwriteCells, CheckCellMetadataOnce]
@@ -294,4 +308,4 @@ SANITIZE = [ClearOutput, DeduplicateIds, OverwriteKernelspec, TolerantOverwriteC
 AUTOGRADE = [ResilientExecute, CoalesceStreamsPreprocessor, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
              AssignLatePenalties, CheckCellMetadataOnce]
 # nbgrader's GenerateFeedback.preprocessors with the hidden tests taken out before rendering.
-FEEDBACK = [GetGrades, HideHiddenTests, ScrubTracebacks, CSSHTMLHeaderPreprocessor]
+FEEDBACK = [GetGrades, HideHiddenTests, ScrubTracebacks, NameGradedCells, CSSHTMLHeaderPreprocessor]

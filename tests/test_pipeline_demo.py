@@ -129,6 +129,19 @@ def test_every_graded_student_has_feedback(demo_run):
     assert pages == {student for student, info in cohort.items() if info[ASSIGNMENT]["accident"] != demo.MISSING}
 
 
+def test_a_feedback_pages_contents_name_each_test(demo_run):
+    directory, _, _, _ = demo_run
+    pages = [path.read_text() for path in sorted((directory / "course" / "feedback").glob(f"*/{ASSIGNMENT}/*.html"))]
+    page = next(page for page in pages if '<div id="toc">' in page)  # not a page for a hand-in that could not be graded
+    contents = page[page.index('<div id="toc">'):page.index("</ol>", page.index('<div id="toc">'))]
+    source = nbformat.read(SOURCE_DIR / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    titles = [cell.source.splitlines()[0].lstrip("# ").split(" (")[0] for cell in source.cells
+              if cell.metadata.get("nbgrader", {}).get("grade") and not cell.metadata["nbgrader"].get("solution")]
+    assert titles[:2] == ["Test net_input", "Test predict"]
+    assert [title for title in titles if f">{title}</a>" not in contents] == [] and "Test cell" not in contents
+    assert 'id="notebook-container"' in page and 'class="nf">net_input' in page  # the notebook itself, its code highlighted, is still there
+
+
 def test_grades_csv_is_nbgraders_export_of_the_same_scores(demo_run):
     directory, _, _, cohort = demo_run
     lines = (directory / "course" / "reports" / "grades.csv").read_text().splitlines()
