@@ -27,6 +27,7 @@ import requests
 from autograder import demo, leaks, submissions
 from autograder.course import COURSE_ID, RELEASE_DIR, SOURCE_DIR
 from autograder.hub import accounts, install
+from test_browser import SCREENSHOTS, chromium  # noqa: F401,F811 (chromium is a fixture)
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0 or not shutil.which("useradd") or not Path(install.Hub.python).exists(),
@@ -38,6 +39,7 @@ SUFFIX = secrets.token_hex(2)  # accounts of their own, so that a test run never
 INSTRUCTOR = f"t{SUFFIX}-teach"
 ALICE, BOB, CAROL = (f"t{SUFFIX}-{name}" for name in ("alice", "bob", "carol"))
 HAND_INS = {ALICE: "solutions", BOB: "forgotten_learning_rate", CAROL: "blank"}
+DAVE = f"t{SUFFIX}-dave"  # the student who works in the browser, after the week
 READY_SECONDS = 300  # a loaded machine starts a hub or a server slowly: slow is not failed
 
 
@@ -60,6 +62,7 @@ class Week:
     probes: list = field(default_factory=list)
     feedback: dict = field(default_factory=dict)   # {student: [(path in their home, bytes)]}
     own_pages: dict = field(default_factory=dict)  # {student: the instructor's feedback page for them}
+    passwords: dict = field(default_factory=dict)  # of the accounts that log in in the browser
 
 
 def as_user(user, *command, cwd="/", extra_env=None, hub=None):
@@ -210,15 +213,16 @@ def hub_page_of(hub, student):
 def week(edition):
     prefix = Path(tempfile.mkdtemp(prefix="course-hub-", dir="/tmp"))
     os.chmod(prefix, 0o755)  # every account reaches the environment and the exchange below it
-    hub = install.Hub(prefix, INSTRUCTOR, list(HAND_INS), port=install.free_port(), hub_port=install.free_port(),
+    hub = install.Hub(prefix, INSTRUCTOR, [*HAND_INS, DAVE], port=install.free_port(), hub_port=install.free_port(),
                       proxy_api_port=install.free_port(), graders_group=f"t{SUFFIX}-graders")
     process = None
     log = open(prefix / "hub.log", "w")
     try:
         install.set_up(hub, edition_source=edition[0], log=lambda line: None)
+        passwords = {user: accounts.set_password(user) for user in (INSTRUCTOR, DAVE)}
         process = install.start(hub, stdout=log, stderr=subprocess.STDOUT)
         wait_until(lambda: requests.get(hub.url + "/hub/api/", timeout=10).status_code == 200, "the hub")
-        week = Week(hub, {})
+        week = Week(hub, {}, passwords=passwords)
         try:
             run_the_week(hub, week)
         except BaseException:
@@ -233,7 +237,7 @@ def week(edition):
                 process.wait(60)
             except subprocess.TimeoutExpired:
                 process.kill()
-        for user in [INSTRUCTOR, *HAND_INS]:
+        for user in [INSTRUCTOR, *HAND_INS, DAVE]:
             subprocess.run(["pkill", "-KILL", "-u", user], capture_output=True)
             accounts.remove_user(user)
         accounts.remove_group(hub.graders_group)
@@ -323,3 +327,63 @@ def test_students_import_the_edition_not_the_course(week):
     assert hub.environment in installed.parents
     report = leaks.scan(installed)
     assert report.files > 0 and report.hits == [], report.summary()
+
+
+def log_in(chromium, hub, user, password):
+    """A browser page logged in to the hub as user, on their server's JupyterLab (started by the login)."""
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(f"{hub.url}/hub/login")
+    page.fill("#username_input", user)
+    page.fill("#password_input", password)
+    page.click("#login_submit")
+    page.wait_for_url(f"**/user/{user}/lab**", timeout=READY_SECONDS * 1000)
+    return context, page
+
+
+def test_a_student_in_the_browser_fetches_validates_and_submits(chromium, week):
+    context, page = log_in(chromium, week.hub, DAVE, week.passwords[DAVE])
+    page.get_by_role("menuitem", name="Nbgrader").click()
+    page.get_by_role("menuitem", name="Assignment List").click()
+    released = page.locator("#released_assignments_list .list_item", has_text=ASSIGNMENT)
+    released.get_by_role("button", name="Fetch").click(timeout=READY_SECONDS * 1000)
+    fetched = page.locator("#fetched_assignments_list")
+    fetched.locator("a.assignment-notebooks-link", has_text=ASSIGNMENT).click(timeout=READY_SECONDS * 1000)
+    notebook_row = fetched.locator(".nested_list_item", has_text=ASSIGNMENT)
+    notebook_row.get_by_role("button", name="Validate").click()
+    dialog = page.locator(".jp-Dialog")
+    dialog.get_by_text("Validation Results").wait_for(timeout=READY_SECONDS * 1000)
+    report = dialog.inner_text()
+    page.screenshot(path=SCREENSHOTS / "hub_validate.png")
+    # the released copy, unanswered: Validate names the first function the student has yet to write
+    assert "`net_input` is not implemented yet" in report, report[:2000]
+    dialog.get_by_role("button").last.click()
+    notebook_row.get_by_role("link", name=ASSIGNMENT).click()
+    page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=READY_SECONDS * 1000)
+    page.get_by_role("tab", name="Assignments").click()
+    fetched.locator(".list_item", has_text=ASSIGNMENT).first.get_by_role("button", name="Submit").click()
+    page.locator("#submitted_assignments_list .list_item", has_text=ASSIGNMENT).first.wait_for(
+        timeout=READY_SECONDS * 1000)
+    page.screenshot(path=SCREENSHOTS / "hub_submitted.png")
+    [submission] = inbound_folders(week.hub, DAVE)
+    assert pwd.getpwuid(os.stat(submission).st_uid).pw_name == DAVE
+    context.close()
+
+
+def test_the_instructors_formgrader_in_the_browser_lists_the_course_and_opens_an_assignment(chromium, week):
+    context, page = log_in(chromium, week.hub, INSTRUCTOR, week.passwords[INSTRUCTOR])
+    # In a tab of its own: JupyterHub forbids frames, so JupyterLab's Formgrader panel stays blank on a hub
+    page.goto(f"{week.hub.url}/user/{INSTRUCTOR}/formgrader")
+    row = page.locator("tr", has_text=ASSIGNMENT).first
+    row.wait_for(timeout=READY_SECONDS * 1000)
+    assert "released" in row.inner_text()
+    page.screenshot(path=SCREENSHOTS / "hub_formgrader.png")
+    # The assignment's name opens its folder in the instructor's JupyterLab (nbgrader links to /tree/... at the
+    # site's root; the hub sends that to the user's own server)
+    with context.expect_page() as opened:
+        row.get_by_role("link", name=ASSIGNMENT).first.click()
+    folder = opened.value
+    folder.locator(".jp-DirListing-item", has_text=f"{ASSIGNMENT}.ipynb").first.wait_for(
+        timeout=READY_SECONDS * 1000)
+    assert folder.url.endswith(f"/user/{INSTRUCTOR}/lab/tree/source/{ASSIGNMENT}")
+    context.close()

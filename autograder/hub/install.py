@@ -117,12 +117,17 @@ def build_environment(hub, edition_commit, log=print):
     run(pip + ["-r", str(HUB_FILES / "requirements.txt"), "-c", str(HUB_FILES / "constraints.txt")])
     # The edition's helpers as an ordinary package (not editable): students import it from the environment.
     run(pip + ["--no-deps", "--force-reinstall", str(hub.edition)])
-    write_nbgrader_config(hub)
+    write_jupyter_settings(hub)
     stamp.write_text(fingerprint)
 
 
-def write_nbgrader_config(hub):
-    """nbgrader's settings for every account of the hub: the course, its exchange, the private exchange steps."""
+def write_jupyter_settings(hub):
+    """Every account's settings on this hub: nbgrader's (the course, its exchange, the private exchange steps), and
+    JupyterLab's (no pop-up offering news from the internet, which a class's hub need not reach)."""
+    lab_settings = hub.environment / "share" / "jupyter" / "lab" / "settings"
+    lab_settings.mkdir(parents=True, exist_ok=True)
+    (lab_settings / "overrides.json").write_text(json.dumps(
+        {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false"}}, indent=1))
     folder = hub.environment / "etc" / "jupyter"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "nbgrader_config.py").write_text(

@@ -13,6 +13,8 @@ import json
 import os
 from pathlib import Path
 
+from tornado.web import RedirectHandler
+
 c = get_config()  # noqa: F821 (JupyterHub provides get_config when it loads this file)
 settings = json.loads((Path(__file__).parent / "settings.json").read_text())
 env_bin = os.path.join(settings["environment"], "bin")
@@ -56,6 +58,13 @@ def per_account(spawner):
 
 
 c.Spawner.pre_spawn_hook = per_account
+
+# Formgrader: JupyterHub forbids framing a server's pages (frame-ancestors 'none'), which leaves JupyterLab's
+# Formgrader panel blank; the instructor opens <hub>/user/<instructor>/formgrader in a tab of its own instead (no
+# frame, no clickjacking). There nbgrader links an assignment or a submission to /tree/..., /notebooks/... or
+# /edit/... at the site's root, as on a server of one's own: on the hub these lead to the user's own JupyterLab.
+c.JupyterHub.extra_handlers = [(rf"/{kind}/(.*)", RedirectHandler, {"url": "/hub/user-redirect/lab/tree/{0}"})
+                               for kind in ("tree", "notebooks", "edit")]
 
 c.JupyterHub.services = [{"name": "course-admin", "api_token": settings["service_token"]}]
 c.JupyterHub.load_roles = [{"name": "course-admin", "services": ["course-admin"],
