@@ -96,6 +96,8 @@ def nbgrader_config(root, db_url=None, source_dir=SOURCE_DIR, release_dir=None, 
     config.GenerateFeedback.preprocessors = preprocessors.FEEDBACK
     # The course's feedback page: nbgrader's, with a contents list that names each test (autograder/templates).
     config.HTMLExporter.template_name = "course_feedback"
+    # Its maths as MathML, which needs no script from the internet (autograder/feedback_math.py).
+    config.GenerateFeedback.exporter_class = "autograder.feedback_math.FeedbackExporter"
     config.HTMLExporter.template_file = "course_feedback.html.j2"
     config.HTMLExporter.extra_template_basedirs = [str(Path(preprocessors.__file__).parent / "templates"),
                                                    str(Path(nbgrader_templates_folder()))]

@@ -6,6 +6,7 @@ must explain the three students whose hand-ins went wrong.
 """
 import csv
 import json
+import re
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -140,6 +141,18 @@ def test_a_feedback_pages_contents_name_each_test(demo_run):
     assert titles[:2] == ["Test net_input", "Test predict"]
     assert [title for title in titles if f">{title}</a>" not in contents] == [] and "Test cell" not in contents
     assert 'id="notebook-container"' in page and 'class="nf">net_input' in page  # the notebook itself, its code highlighted, is still there
+
+
+def test_a_feedback_pages_maths_is_mathml_not_latex_for_a_script_from_the_internet(demo_run):
+    directory, _, _, _ = demo_run
+    pages = [path.read_text() for path in sorted((directory / "course" / "feedback").glob(f"*/{ASSIGNMENT}/*.html"))]
+    page = next(page for page in pages if '<div id="toc">' in page)
+    notebook = page[page.index('id="notebook-container"'):]
+    source = nbformat.read(SOURCE_DIR / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    formulas = sum(cell.source.count("$") // 2 for cell in source.cells if cell.cell_type == "markdown")
+    assert formulas > 10 and notebook.count("<math ") >= formulas // 2  # $$...$$ is one formula of four dollars
+    markdown_text = re.sub(r"<pre.*?</pre>|<code.*?</code>|<math .*?</math>", "", notebook, flags=re.S)
+    assert re.findall(r"\$[^$<]{1,40}\$", markdown_text) == [], "LaTeX left for MathJax"
 
 
 def test_grades_csv_is_nbgraders_export_of_the_same_scores(demo_run):
