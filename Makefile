@@ -19,7 +19,7 @@ TEST_PROCESSES ?= logical
 # nbgrader runs tools such as alembic by name: the venv's bin/ comes first.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: lab grade-me test system-check release benchmarks lock lock-hub hub clean
+.PHONY: lab formgrader grade-me test system-check release benchmarks lock lock-hub hub clean
 
 # The stamp is rebuilt whenever the pinned requirements change, so a stale
 # .venv is refreshed rather than trusted.
@@ -35,6 +35,12 @@ lab: $(STAMP)
 	@mkdir -p "$(EXCHANGE)"
 	COURSE_LOCAL_EXCHANGE="$(abspath $(EXCHANGE))" JUPYTER_CONFIG_PATH="$(CURDIR)$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH))" \
 	$(BIN)/jupyter lab --ServerApp.root_dir="$(abspath $(WORK))" $(ALLOW_ROOT) $(LAB_ARGS) "$(abspath $(WORK))/notebooks/01_perceptron_lecture.ipynb"
+
+# The instructor's JupyterLab: the repository itself (source/, release/, the gradebook), where Formgrader's links
+# open what they name (`make lab` serves only the copy in work/, and Formgrader's course lies above it).
+formgrader: $(STAMP)
+	@mkdir -p "$(EXCHANGE)"
+	COURSE_LOCAL_EXCHANGE="$(abspath $(EXCHANGE))" $(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(ALLOW_ROOT) $(LAB_ARGS)
 
 # Grade your own copy as the instructor's grader would (sandboxed, hidden tests included): a line per
 # assignment and the feedback pages. ASSIGNMENTS="01_perceptron" grades only those; GRADE_ME_ARGS=--no-sandbox

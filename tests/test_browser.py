@@ -78,9 +78,9 @@ def chromium():
         browser.close()
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    """`make lab` on a free port, with a student's copy, settings and Jupyter folders of its own; yields (url, work)."""
+def serve(tmp_path_factory, target):
+    """`make <target>` (lab or formgrader) on a free port, with settings and Jupyter folders of its own; return
+    (the server's process, its url, the student's copy)."""
     scratch = tmp_path_factory.mktemp("browser")
     work, settings = scratch / "work", scratch / "settings"
     # No pop-up asking about Jupyter news over the notebook.
@@ -93,26 +93,38 @@ def lab(tmp_path_factory):
             "--LabApp.expose_app_in_browser=True")  # window.jupyterapp: which notebook is in front, its kernel
     jupyter_dirs = {f"JUPYTER_{kind}_DIR": str(scratch / kind.lower()) for kind in ("RUNTIME", "DATA", "CONFIG")}
     env = {**os.environ, **jupyter_dirs}
-    server = subprocess.Popen(["make", "--no-print-directory", "lab", f"LAB_ARGS={args}", f"WORK={work}",
+    server = subprocess.Popen(["make", "--no-print-directory", target, f"LAB_ARGS={args}", f"WORK={work}",
                                f"EXCHANGE={scratch / 'exchange'}"],
                               cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               start_new_session=True)
     url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + KERNEL_TIMEOUT_MS / 1000
+    while True:
+        assert server.poll() is None, f"make {target} exited early"
+        try:
+            urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=5)
+            return server, url, work
+        except OSError:
+            if time.monotonic() > deadline:
+                stop(server)
+                raise AssertionError(f"make {target}: JupyterLab did not answer")
+            time.sleep(0.5)
+
+
+def stop(server):
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """`make lab`, serving a student's copy; yields (url, work)."""
+    server, url, work = serve(tmp_path_factory, "lab")
     try:
-        deadline = time.monotonic() + KERNEL_TIMEOUT_MS / 1000
-        while True:
-            assert server.poll() is None, "make lab exited early"
-            try:
-                urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=5)
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "JupyterLab did not answer"
-                time.sleep(0.5)
         yield url, work
     finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        stop(server)
 
 
 class Console(list):
@@ -376,3 +388,24 @@ def test_assignment_01_feedback_and_validate(chromium, lab):
     screenshot(panel.locator(".jp-Cell").nth(index_of["predict_tests"]), "assignment01_test_failing_dark.png")
     assert console == [], "JavaScript errors in the page"
     context.close()
+
+
+def test_formgraders_assignment_link_opens_the_assignments_folder(chromium, tmp_path_factory):
+    """`make formgrader`: the instructor's JupyterLab on the repository, where Formgrader's links open what they
+    name (under `make lab` the course lies above the served folder, and they cannot)."""
+    server, url, _ = serve(tmp_path_factory, "formgrader")
+    try:
+        context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        page.goto(f"{url}/lab/workspaces/{uuid.uuid4().hex}?token={TOKEN}")
+        page.wait_for_function("() => window.jupyterapp?.started !== undefined", timeout=KERNEL_TIMEOUT_MS)
+        menu(page, "Nbgrader", "Formgrader")
+        row = page.frame_locator("iframe").locator("tr", has_text="01_perceptron").first
+        row.wait_for(timeout=KERNEL_TIMEOUT_MS)
+        row.get_by_role("link", name="01_perceptron").first.click()
+        page.locator(".jp-DirListing-item", has_text="01_perceptron.ipynb").first.wait_for(timeout=KERNEL_TIMEOUT_MS)
+        assert "source" in page.locator(".jp-BreadCrumbs").inner_text()
+        page.screenshot(path=SCREENSHOTS / "formgrader_link.png")
+        context.close()
+    finally:
+        stop(server)
