@@ -26,3 +26,12 @@ def edition(tmp_path_factory):
             published.write_text(json.dumps({"commit": commit, "report": dataclasses.asdict(report)}))
     data = json.loads(published.read_text())
     return folder, data["commit"], leaks.Report(**data["report"])
+
+
+# Modules that take minutes of one test process, started first so that the others fill the remaining processes
+# around them rather than leaving one process to finish them alone at the end.
+LONG_MODULES = ("test_hub_end_to_end.py",)
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: item.path.name not in LONG_MODULES)  # a stable sort: each module keeps its order

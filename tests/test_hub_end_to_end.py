@@ -24,8 +24,8 @@ import nbformat
 import pytest
 import requests
 
-from autograder import demo, leaks, submissions
-from autograder.course import COURSE_ID, RELEASE_DIR, SOURCE_DIR
+from autograder import demo, grade, leaks, submissions
+from autograder.course import COURSE_ID, RELEASE_DIR, SOURCE_DIR, Course
 from autograder.hub import accounts, install
 from test_browser import SCREENSHOTS, chromium  # noqa: F401,F811 (chromium is a fixture)
 
@@ -260,7 +260,14 @@ def test_the_gradebook_holds_each_students_expected_score(week):
     expected = {student: sum(submissions.expected_scores(source, variant, demo.EXAMPLES_DIR / ASSIGNMENT).values())
                 for student, variant in HAND_INS.items()}
     assert expected[ALICE] > expected[BOB] > expected[CAROL] == 0
-    assert gradebook_totals(week.hub) == pytest.approx(expected)
+    totals = gradebook_totals(week.hub)
+    print("\n".join(f"{student:12} {HAND_INS[student]:24} {total:5.1f} (expected {expected[student]:.1f})"
+                     for student, total in sorted(totals.items())))
+    assert totals == pytest.approx(expected)
+    # graded in the sandbox, as the instructor's account (bubblewrap in an unprivileged user namespace)
+    entries = grade.journal_of(Course(week.hub.course())).entries().values()
+    assert sorted(entry["student"] for entry in entries) == sorted(HAND_INS)
+    assert all(entry["sandboxed"] for entry in entries)
 
 
 def test_each_student_fetches_their_own_feedback_and_no_one_elses(week):
@@ -305,6 +312,13 @@ def test_a_server_refuses_another_users_token(week):
     assert api(hub, "GET", f"/user/{ALICE}/api/contents/{NOTEBOOK}", tokens[BOB]).status_code == 403
     assert api(hub, "GET", f"/user/{INSTRUCTOR}/formgrader/api/assignments", tokens[BOB]).status_code == 403
     assert api(hub, "GET", f"/user/{ALICE}/api/contents/{NOTEBOOK}", tokens[ALICE]).status_code == 200
+
+
+def test_a_students_own_server_reaches_nothing_outside_their_home(week):
+    hub, tokens = week.hub, week.tokens
+    for path in (f"../{ALICE}/{NOTEBOOK}", f"%2E%2E/{ALICE}/{NOTEBOOK}", f"../{INSTRUCTOR}/course/gradebook.db"):
+        response = api(hub, "GET", f"/user/{BOB}/api/contents/{path}", tokens[BOB])
+        assert response.status_code in (400, 403, 404), (path, response.status_code, response.text[:300])
 
 
 def test_a_students_server_has_no_formgrader(week):

@@ -215,9 +215,10 @@ def test_text_no_file_can_hold_is_mended_in_every_output():
 def test_feedback_steps_are_nbgraders_with_the_hidden_tests_taken_out():
     nbgraders = GenerateFeedback.class_traits()["preprocessors"].default()
     ours = nbgrader_config(".", limits=Limits()).GenerateFeedback.preprocessors
-    assert [step for step in ours if step not in (preprocessors.HideHiddenTests, preprocessors.ScrubTracebacks)] \
-        == nbgraders
+    added = (preprocessors.HideHiddenTests, preprocessors.ScrubTracebacks, preprocessors.NameGradedCells)
+    assert [step for step in ours if step not in added] == nbgraders
     assert ours.index(preprocessors.HideHiddenTests) < ours.index(CSSHTMLHeaderPreprocessor)
+    assert ours.index(preprocessors.NameGradedCells) < ours.index(CSSHTMLHeaderPreprocessor)
 
 
 def _job(shared, run_id, label, task):
