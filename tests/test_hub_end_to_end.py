@@ -237,12 +237,13 @@ def week(edition):
                 process.wait(60)
             except subprocess.TimeoutExpired:
                 process.kill()
-        for user in [INSTRUCTOR, *HAND_INS, DAVE]:
-            subprocess.run(["pkill", "-KILL", "-u", user], capture_output=True)
-            accounts.remove_user(user)
-        accounts.remove_group(hub.graders_group)
         log.close()
-        shutil.rmtree(prefix, ignore_errors=True)
+        removed = install.remove(hub)  # what `python -m autograder hub --remove` does
+        left = [user for user in [INSTRUCTOR, *HAND_INS, DAVE] if accounts.exists(user)]
+        for user in left:
+            accounts.remove_user(user)
+        assert sorted(removed) == sorted([INSTRUCTOR, *HAND_INS, DAVE]) and not left and not prefix.exists() \
+            and not accounts.group_exists(hub.graders_group), f"--remove left accounts {left} or {prefix}"
 
 
 def gradebook_totals(hub):

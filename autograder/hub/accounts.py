@@ -17,6 +17,14 @@ def exists(name):
         return False
 
 
+def group_exists(name):
+    try:
+        grp.getgrnam(name)
+        return True
+    except KeyError:
+        return False
+
+
 def ensure_group(name):
     try:
         return grp.getgrnam(name).gr_gid

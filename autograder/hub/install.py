@@ -55,6 +55,7 @@ class Hub:
     exchange = property(lambda self: self.prefix / "exchange")
     state = property(lambda self: self.prefix / "hub")
     service_token_file = property(lambda self: self.state / "service_token")
+    made_file = property(lambda self: self.state / "made-accounts.json")  # what --remove may take away
     url = property(lambda self: f"http://{self.ip}:{self.port}")
 
     def course(self):
@@ -87,6 +88,14 @@ def run(command, **kwargs):
 
 
 def make_accounts(hub, demo=False):
+    """The accounts and the graders' group; those this set-up made are recorded, for `--remove` to take away."""
+    made = set(json.loads(hub.made_file.read_text())) if hub.made_file.exists() else set()
+    made |= {name for name in (hub.instructor, *hub.students) if not accounts.exists(name)}
+    if not accounts.group_exists(hub.graders_group):
+        made.add(f"group:{hub.graders_group}")
+    hub.state.mkdir(parents=True, exist_ok=True)
+    os.chmod(hub.state, 0o700)
+    hub.made_file.write_text(json.dumps(sorted(made)))
     gid = accounts.ensure_group(hub.graders_group)
     accounts.ensure_user(hub.instructor, groups=[hub.graders_group])
     for student in hub.students:
@@ -211,6 +220,22 @@ def set_up(hub, demo=False, edition_source=None, log=print):
     return hub
 
 
+def remove(hub):
+    """Undo a set-up: the accounts and group it made (never one that was there before), and the prefix folder
+    with the environment, the edition, the exchange and the hub's state. The hub must be stopped."""
+    require_root()
+    made = json.loads(hub.made_file.read_text()) if hub.made_file.exists() else []
+    for name in made:
+        if not name.startswith("group:"):
+            subprocess.run(["pkill", "-KILL", "-u", name], capture_output=True)
+            accounts.remove_user(name)
+    for name in made:
+        if name.startswith("group:"):
+            accounts.remove_group(name.removeprefix("group:"))
+    shutil.rmtree(hub.prefix, ignore_errors=True)
+    return [name for name in made if not name.startswith("group:")]
+
+
 def start(hub, **popen):
     """The hub, as a child process (root: it starts each server as its account)."""
     environment = {**os.environ, "PATH": f"{hub.environment / 'bin'}:{os.environ.get('PATH', '/usr/bin:/bin')}"}
@@ -220,6 +245,10 @@ def start(hub, **popen):
 
 
 def main(args):
+    if args.remove:
+        removed = remove(Hub(Path(args.prefix), "", []))
+        print(f"removed {args.prefix} and the accounts its set-up made: {', '.join(removed) or 'none'}")
+        return 0
     students = args.student or (list(DEMO_STUDENTS) if args.demo else [])
     instructor = args.instructor or (DEMO_INSTRUCTOR if args.demo else None)
     if not instructor or not students:
@@ -263,5 +292,7 @@ def add_parser(commands):
                         help="the Python the hub's environment is built from; every account must be able to run "
                              "it (default: %(default)s)")
     parser.add_argument("--no-start", action="store_true", help="set up only")
+    parser.add_argument("--remove", action="store_true",
+                        help="remove the hub's folder and the accounts its set-up made (stop the hub first)")
     parser.set_defaults(run=run_hub)
     return parser
