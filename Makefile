@@ -83,11 +83,16 @@ HUB_ARGS ?= --demo
 hub: $(STAMP)
 	$(BIN)/python -m autograder hub $(HUB_ARGS)
 
-# Re-pin the hub's environment (hub/requirements.txt, built from the system's python3) after changing it.
+# Re-pin the hub's environment (hub/requirements.txt, built from the system's python3) after changing it or
+# constraints.txt: the course's own packages keep constraints.txt's versions, the rest are the newest that fit.
 HUB_LOCK_VENV := .hub-lock-venv
 lock-hub:
 	rm -rf "$(HUB_LOCK_VENV)" && /usr/bin/python3 -m venv "$(HUB_LOCK_VENV)"
-	"$(HUB_LOCK_VENV)/bin/python" -m pip install --quiet --disable-pip-version-check -r hub/requirements.txt
+	@# The course's own packages (unpinned in hub/requirements.txt) at constraints.txt's versions.
+	grep -v '^[#-]' hub/requirements.txt | grep -v '==' | sed '/^$$/d' \
+	  | while read name; do grep -i "^$$name==" constraints.txt; done > "$(HUB_LOCK_VENV)/course-pins.txt"
+	"$(HUB_LOCK_VENV)/bin/python" -m pip install --quiet --disable-pip-version-check -r hub/requirements.txt \
+	  -c "$(HUB_LOCK_VENV)/course-pins.txt"
 	( echo "# Full lock of hub/requirements.txt for the system's python3 ($$(/usr/bin/python3 -V)). Regenerate with \`make lock-hub\`."; \
 	  "$(HUB_LOCK_VENV)/bin/python" -m pip freeze ) > hub/constraints.txt
 	rm -rf "$(HUB_LOCK_VENV)"
