@@ -167,8 +167,7 @@ def collect_exchange(course, assignments=None, root=None):
     summary = Summary(placed=[(student, assignment, "") for student, assignment in collected],
                       unchanged=[(student, assignment, "") for student, assignment in unchanged])
     summary.problems = [(f"exchange: {submission.folder.name}", submission.student, submission.assignment,
-                         f"not collected: it claims to be {submission.student}'s, but {submission.problem} "
-                         "(handing in as another student?)") for submission in refused]
+                         f"not collected: {submission.problem}") for submission in refused]
     save_problems(course, summary)
     return summary
 

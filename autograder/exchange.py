@@ -77,6 +77,8 @@ def examine(folder, student, assignment, collector_uid):
         if problem:
             break
     when = datetime.fromtimestamp(latest, timezone.utc)
+    if problem:
+        problem = f"it claims to be {student}'s, but {problem} (handing in as another student?)"
     return Submission(folder, student, assignment, when, problem)
 
 
@@ -150,6 +152,11 @@ def collect(course, assignments, root):
         if before is not None and before >= submission.handed_in:
             unchanged.append((student, assignment))
             continue
-        copy_submission(submission, destination)
+        try:
+            copy_submission(submission, destination)
+        except OSError as error:  # e.g. a file swapped for a link after it was examined: refused, the rest go on
+            shutil.rmtree(destination.with_name(destination.name + ".collecting"), ignore_errors=True)
+            submission.problem = f"it changed while it was collected ({error.strerror or error}): collect again"
+            continue
         collected.append((student, assignment))
     return collected, unchanged, [submission for submission in submissions if submission.problem]

@@ -86,6 +86,25 @@ def test_a_folder_the_student_owns_with_something_not_theirs_in_it_is_refused(co
     assert expected in reason
 
 
+def test_a_file_swapped_for_a_link_after_it_was_examined_is_refused_and_the_rest_collected(course, inbound,
+                                                                                           tmp_path, monkeypatch):
+    own = hand_in(inbound, STUDENT, STUDENT, "2026-03-01 10:00:00.000000 UTC", "own work")
+    other = hand_in(inbound, OTHER, OTHER, "2026-03-01 10:00:00.000000 UTC", "theirs")
+    examined = exchange.inbound_submissions(inbound, {"01_perceptron"})
+    assert [submission.problem for submission in examined] == ["", ""]
+    victim = tmp_path / "victim.ipynb"
+    victim.write_bytes(NOTEBOOK + b"someone else's")
+    (own / "01_perceptron.ipynb").unlink()
+    (own / "01_perceptron.ipynb").symlink_to(victim)  # between the examination and the copy
+    monkeypatch.setattr(exchange, "inbound_submissions", lambda *args, **kwargs: examined)
+    summary = collect.collect_exchange(course, ["01_perceptron"], inbound.parent.parent)
+    assert summary.placed == [(OTHER, "01_perceptron", "")] and collected_text(course, OTHER) == b"theirs"
+    assert not (course.submitted / STUDENT).exists() or not any((course.submitted / STUDENT).rglob("*.ipynb"))
+    [(_, student, _, reason)] = summary.problems
+    assert student == STUDENT and "changed while it was collected" in reason
+    assert other.exists()
+
+
 def test_the_time_is_the_file_systems_not_the_claimed_one(course, inbound):
     before = datetime.now(timezone.utc)
     hand_in(inbound, STUDENT, STUDENT, "2020-01-01 00:00:00.000000 UTC", "backdated")

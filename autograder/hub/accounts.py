@@ -26,11 +26,9 @@ def group_exists(name):
 
 
 def ensure_group(name):
-    try:
-        return grp.getgrnam(name).gr_gid
-    except KeyError:
+    if not group_exists(name):
         subprocess.run(["groupadd", name], check=True)
-        return grp.getgrnam(name).gr_gid
+    return grp.getgrnam(name).gr_gid
 
 
 def ensure_user(name, groups=()):
@@ -52,19 +50,12 @@ def set_password(name, password=None):
 
 
 def remove_user(name):
-    """The account and its home, if they exist (a test's or a demo's accounts)."""
+    """The account, its home and its own group, if they exist (a test's or a demo's accounts)."""
     if exists(name):
         subprocess.run(["userdel", "--remove", name], capture_output=True)
-    try:
-        grp.getgrnam(name)
-        subprocess.run(["groupdel", name], capture_output=True)
-    except KeyError:
-        pass
+    remove_group(name)
 
 
 def remove_group(name):
-    try:
-        grp.getgrnam(name)
-    except KeyError:
-        return
-    subprocess.run(["groupdel", name], capture_output=True)
+    if group_exists(name):
+        subprocess.run(["groupdel", name], capture_output=True)

@@ -149,14 +149,15 @@ def write_jupyter_settings(hub):
 
 
 def publish_edition(hub, edition_source=None, log=print):
-    """The student edition at hub.edition (published, or copied from an edition already published); its commit."""
+    """The student edition at hub.edition: copied from an edition already published, else the one there (kept),
+    else published; return its commit."""
     from autograder import publish
 
     if edition_source is not None:
         if hub.edition.exists():
             shutil.rmtree(hub.edition)
         shutil.copytree(edition_source, hub.edition, symlinks=True)
-    else:
+    elif not hub.edition.exists():
         log(f"publishing the student edition to {hub.edition}")
         publish.publish(hub.edition, log=log)
     return run(["git", "-C", str(hub.edition), "rev-parse", "HEAD"]).stdout.strip()
@@ -211,8 +212,7 @@ def set_up(hub, demo=False, edition_source=None, log=print):
     hub.prefix.mkdir(parents=True, exist_ok=True)
     os.chmod(hub.prefix, 0o755)
     gid = make_accounts(hub, demo)
-    commit = publish_edition(hub, edition_source, log) if edition_source or not hub.edition.exists() else \
-        run(["git", "-C", str(hub.edition), "rev-parse", "HEAD"]).stdout.strip()
+    commit = publish_edition(hub, edition_source, log)
     build_environment(hub, commit, log)
     exchange_folders.make(hub.exchange, hub.instructor, gid)
     install_course(hub)
