@@ -119,10 +119,13 @@ def stub_source(module):
     fallbacks = getattr(module, "REPLAY_FALLBACKS", {})
     lines = [f'"""Stands in for the course\'s {module.__name__} in this edition: each function answers from the record '
              'of\nthe course\'s answers (helpers/replay.py); the course\'s own code is the grader\'s."""']
-    public = sorted((value.__module__, name) for name, value in vars(module).items()
+    public = sorted((value.__module__, value.__name__, name) for name, value in vars(module).items()
                     if callable(value) and not name.startswith("_") and name not in own
                     and getattr(value, "__module__", "").removeprefix("helpers.") in PUBLIC_MODULES)
-    lines += [f"from {source} import {name}" for source, name in public]
+    # a function imported under another name keeps it (shallow_squared's train_step_per_unit is helpers.loops'
+    # squared_error_step_per_unit)
+    lines += [f"from {source} import {original}" + (f" as {name}" if name != original else "")
+              for source, original, name in public]
     lines += ["from helpers.replay import stand_in", ""]
     for name, value in vars(module).items():
         if name in own:

@@ -8,8 +8,9 @@ test (the least of a few measurements, each of enough calls), both versions in o
 
 * the reference helpers.shallow.train_step against helpers.shallow.train_step_loop,
   the course's loop version; the target is a speed-up of at least 100;
-* the same train_step against train_step_loop of source/05_vectorization, the
-  loop version the homework starts from, whose test asks students for 20;
+* the homework's network's vectorized step (helpers.reference.shallow_squared.train_step)
+  against train_step_loop of source/05_vectorization, the loop version the homework
+  starts from, whose test asks students for 20;
 * the homework's speed tests time its loop version (train_step_per_unit) on a share of
   their examples and scale its time up (part (c): LOOP_EXAMPLES of SPEED_EXAMPLES, 2
   inputs and 4 hidden units; stage 1: STAGE1_SPEED's loop_examples of its examples, 8
@@ -26,7 +27,7 @@ import nbformat
 import numpy as np
 
 from helpers import cputime, datasets
-from helpers.reference import shallow
+from helpers.reference import shallow, shallow_squared
 from helpers.specs import vectorization as vectorization_spec
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -54,7 +55,7 @@ def main():
     params = shallow.initialize_parameters(2, NUM_HIDDENS, 1, seed=0, scale=1.0)
     args = (X, Y, params, 1.2)
     reference = speedup(shallow.train_step_loop, shallow.train_step, args)
-    homework = speedup(homework_loop_version(), shallow.train_step, args)
+    homework = speedup(homework_loop_version(), shallow_squared.train_step, args)
     print(f"one training step, {NUM_EXAMPLES} examples, {NUM_HIDDENS} hidden units")
     print(f"{'loop version':45} {'speed-up':>9} {'needed':>7}")
     print(f"{'helpers.reference.shallow.train_step_loop':45} {reference:9.0f} {TARGET:7.0f}")
@@ -67,7 +68,7 @@ def main():
     for test, inputs, hiddens, examples, share in (
             ("part (c)", 2, NUM_HIDDENS, vectorization_spec.SPEED_EXAMPLES, vectorization_spec.LOOP_EXAMPLES),
             ("stage 1", stage1["inputs"], stage1["hiddens"], stage1["examples"], stage1["loop_examples"])):
-        scaling = speedup(shallow.train_step_per_unit, vectorization_spec.loop_version_on_a_share(share),
+        scaling = speedup(shallow_squared.train_step_per_unit, vectorization_spec.loop_version_on_a_share(share),
                           problem(inputs, hiddens, examples), repeats=SCALING_REPEATS)
         print(f"{test}: the loop version on {examples} examples takes {scaling:.2f} times its time on {share} "
               f"(the speed test multiplies by {examples / share:g})")

@@ -1,9 +1,10 @@
 """The lecture notes' loop versions of the shallow network: one example, one hidden unit, one input at a time.
 
-Public by design: homework 05 hands out the same training step as its starting point, and the lectures compare
-these loops with the vectorized code. They are slow on purpose and never graded; a student's edition keeps them
-(the speed tests time them, and where its record of the course's answers has none, helpers/reference/shallow.py's
-REPLAY_FALLBACKS answer with them: the same results up to rounding). Self-contained: the stable sigmoid and the
+Public by design: homework 05 hands out its network's training step (squared_error_step_per_unit, the squared
+error's) as its starting point, and the lectures compare these loops with the vectorized code. They are slow on
+purpose and never graded; a student's edition keeps them (the speed tests time them, and where its record of the
+course's answers has none, the REPLAY_FALLBACKS of helpers/reference/shallow.py and shallow_squared.py answer with
+them: the same results up to rounding). Self-contained: the stable sigmoid and the
 cross-entropy below are the formulas the notebooks print.
 """
 import numpy as np
@@ -75,9 +76,31 @@ def train_step_loop(X, Y, params, learning_rate):
 
 
 def train_step_per_unit(X, Y, params, learning_rate):
-    """The lecture notes' training step (homework 05's starting point): loops over the examples, the hidden units
-    and the inputs, forward and backward; returns (new_params, cost, grads), the cost before the update. One output
-    unit."""
+    """The lecture notes' training step: loops over the examples, the hidden units and the inputs, forward and
+    backward; returns (new_params, cost, grads), the mean cross-entropy before the update. One output unit."""
+    return _step_per_unit(X, Y, params, learning_rate, _cross_entropy_output)
+
+
+def squared_error_step_per_unit(X, Y, params, learning_rate):
+    """Homework 05's loop version: train_step_per_unit for the network trained on the squared error
+    1/(2m) sum (a2 - y)^2 (helpers/reference/shallow_squared.py); returns (new_params, cost, grads)."""
+    return _step_per_unit(X, Y, params, learning_rate, _squared_error_output)
+
+
+def _cross_entropy_output(z2, y):
+    """(loss, dz2) of one example for the cross-entropy: dz2 = a2 - y."""
+    return _cross_entropy_from_logit(z2, y), _sigmoid(z2) - y
+
+
+def _squared_error_output(z2, y):
+    """(loss, dz2) of one example for the squared error (a2 - y)^2 / 2: dz2 = (a2 - y) a2 (1 - a2)."""
+    a2 = _sigmoid(z2)
+    return (a2 - y) ** 2 / 2, (a2 - y) * a2 * (1 - a2)
+
+
+def _step_per_unit(X, Y, params, learning_rate, output):
+    """One step with loops over the examples, the hidden units and the inputs; output(z2, y) gives an example's
+    loss and dz2, the only part that depends on the cost."""
     W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
     (n_h, n_x), m = W1.shape, X.shape[1]
     total = 0.0
@@ -91,8 +114,8 @@ def train_step_per_unit(X, Y, params, learning_rate):
                 z1 += W1[h, j] * X[j, i]
             a1[h] = np.tanh(z1)
             z2 += W2[0, h] * a1[h]
-        total += _cross_entropy_from_logit(z2, Y[0, i])
-        dz2 = _sigmoid(z2) - Y[0, i]
+        loss, dz2 = output(z2, Y[0, i])
+        total += loss
         db2[0, 0] += dz2
         for h in range(n_h):
             dW2[0, h] += dz2 * a1[h]

@@ -201,6 +201,18 @@ def test_a_forgotten_learning_rate_is_named_as_such(graded_class):
         diagnoses
 
 
+def test_a_step_pasted_from_assignment_4_is_named_as_such(graded_class):
+    """Homework 05's network is trained on the squared error: assignment 4's cross-entropy step is named, in its
+    cost and in every gradient (helpers/answers/vectorization.py)."""
+    if "05_vectorization" not in ASSIGNMENTS:
+        pytest.skip("05_vectorization is not among COURSE_ASSIGNMENTS")
+    results = cell_results(graded_class, "05_vectorization", "pasted_from_assignment_04")
+    tables = results["05_vectorization", "same_results_tests"][1]
+    failed = [(row["output"], row["diagnosis"]) for table in tables for row in table["rows"] if not row["passed"]]
+    assert failed and all("cross-entropy" in diagnosis for _, diagnosis in failed), failed
+    assert {"cost", "dW1", "db1", "dW2", "db2", "W1", "b1", "W2", "b2"} <= {output for output, _ in failed}, failed
+
+
 @pytest.mark.parametrize("assignment, student", CASES)
 def test_total_score(gradebook, assignment, student):
     expected = expected_scores(assignment, student)

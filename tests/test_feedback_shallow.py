@@ -9,7 +9,7 @@ import pytest
 
 from helpers.answers import shallow_network as shallow_answers
 from helpers import grading
-from helpers.reference import shallow
+from helpers.reference import shallow, shallow_squared
 from helpers.specs import shallow_network as shallow_spec
 from support import SOURCE_DIR
 
@@ -204,8 +204,10 @@ def step_with(bug):
         m = X.shape[1]
         A1 = np.tanh(params["W1"] @ X + params["b1"])
         A2 = 1 / (1 + np.exp(-(params["W2"] @ A1 + params["b2"])))
-        cost = float(-np.mean(Y * np.log(A2) + (1 - Y) * np.log(1 - A2)))
-        dZ2 = A2 - Y
+        if bug == "pasted_04":  # assignment 4's cross-entropy network
+            cost, dZ2 = float(-np.mean(Y * np.log(A2) + (1 - Y) * np.log(1 - A2))), A2 - Y
+        else:
+            cost, dZ2 = float(np.mean((A2 - Y) ** 2) / 2), (A2 - Y) * A2 * (1 - A2)
         dZ1 = (params["W2"].T @ dZ2) * (1 - A1 ** 2)
         scale = 1 if bug == "no_mean" else m
         grads = {"dW1": dZ1 @ X.T / scale, "db1": np.sum(dZ1, axis=1, keepdims=bug != "no_keepdims") / scale,
@@ -222,6 +224,7 @@ def step_with(bug):
     ("sign", "wrong sign", {"W1", "b1", "W2", "b2"}),
     ("no_mean", "1/m average over the examples is missing", {"dW1", "db1", "dW2", "db2", "W1", "b1", "W2", "b2"}),
     ("no_keepdims", "without keepdims=True", {"db1", "b1"}),
+    ("pasted_04", "cross-entropy", {"cost", "dW1", "db1", "dW2", "db2", "W1", "b1", "W2", "b2"}),
 ])
 def test_the_homework_names_mistakes_in_the_vectorized_step(bug, words, wrong):
     check, score = run_test_cell(HOMEWORK_CELLS, "same_results_tests", setup=("imports", "loop_version"),
@@ -408,7 +411,7 @@ def test_the_self_check_of_05_quotes_the_course_s_own_run():
     params = {"W1": rng.normal(size=(4, 2)), "b1": np.zeros((4, 1)),
               "W2": rng.normal(size=(1, 4)), "b2": np.zeros((1, 1))}
     for _ in range(300):
-        params, last_cost, _ = shallow.train_step(X, Y, params, 1.2)
+        params, last_cost, _ = shallow_squared.train_step(X, Y, params, 1.2)
     course_cost, course_accuracy = quoted_constants(HOMEWORK, ("COURSE_LAST_COST", "COURSE_ACCURACY"))
     assert abs(last_cost - course_cost) < 5e-5
     assert abs(np.mean(shallow.predict(X, params) == Y) - course_accuracy) < 5e-5
@@ -422,7 +425,7 @@ def test_the_homework_s_loop_version_loops_over_units_and_inputs_and_agrees_with
     assert all(loop in HOMEWORK_CELLS["loop_version"] for loop in ("for h in range(n_h):", "for j in range(n_x):"))
     X, Y, params, _ = shallow_spec.random_problem(np.random.default_rng(seed))
     new_params, step_cost, grads = namespace["train_step_loop"](X, Y, params, 0.7)
-    expected_params, expected_cost, expected_grads = shallow.train_step(X, Y, params, 0.7)
+    expected_params, expected_cost, expected_grads = shallow_squared.train_step(X, Y, params, 0.7)
     assert step_cost == pytest.approx(expected_cost, rel=1e-12)
     for name in expected_grads:
         np.testing.assert_allclose(grads[name], expected_grads[name], rtol=1e-10, atol=1e-14)

@@ -7,7 +7,7 @@ from helpers.answers import adaline as adaline_answers
 from helpers.answers import logistic_regression as logistic_answers
 from helpers.answers import shallow_network as shallow_answers
 from helpers.answers import vectorization as vectorization_answers
-from helpers.reference import adaline, logistic, shallow
+from helpers.reference import adaline, logistic, shallow, shallow_squared
 from helpers.answers import catalogue as mistake_catalogue
 
 pytestmark = pytest.mark.filterwarnings("error")
@@ -122,10 +122,12 @@ def test_w2_instead_of_its_transpose_is_offered_only_when_it_can_be_formed():
 # scratch, so that the test checks the catalogue against real bugs.
 
 
-def buggy_shallow_backward(params, cache, X, Y, bug):
+def buggy_shallow_backward(params, cache, X, Y, bug, output_delta=lambda A2, Y: A2 - Y):
+    """The shallow network's gradients with the named bug; output_delta gives the cost's right dZ2 (the
+    cross-entropy's by default, shallow_squared.output_delta for the homework's network)."""
     m = X.shape[1]
     W2, Z1, A1, A2 = params["W2"], cache["Z1"], cache["A1"], cache["A2"]
-    dZ2 = Y - A2 if bug == "sign" else A2 - Y
+    dZ2 = -output_delta(A2, Y) if bug == "sign" else output_delta(A2, Y)
     derivative = {"sigmoid": A1 * (1 - A1), "Z1": 1 - Z1 ** 2}.get(bug, 1 - A1 ** 2)
     dZ1 = np.dot(W2.T, dZ2) * derivative
     scale = {"no_mean": 1, "mean_twice": m * m}.get(bug, m)
@@ -167,6 +169,40 @@ def test_shallow_catalogue_recognises_a_real_bug(bug, seed):
     for output, matches in named.items():
         assert len(matches) == 1, (output, matches)
         assert SHALLOW_BUGS[bug] in matches[0]
+
+
+HOMEWORK_BUGS = {**SHALLOW_BUGS, "cross_entropy": "the cross-entropy's", "doubled": "twice the loop version's"}
+
+
+def buggy_homework_backward(params, cache, X, Y, bug):
+    """The homework network's gradients with the named bug: assignment 4's kinds, its cross-entropy's dZ2 (a step
+    pasted from assignment 4), or a dZ2 twice the right one (the square's 2 without the cost's 1/2)."""
+    if bug == "cross_entropy":
+        return shallow.backward(params, cache, X, Y)
+    if bug == "doubled":
+        return {name: 2 * grad for name, grad in shallow_squared.backward(params, cache, X, Y).items()}
+    return buggy_shallow_backward(params, cache, X, Y, bug, shallow_squared.output_delta)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("bug", HOMEWORK_BUGS)
+def test_the_homework_catalogue_recognises_a_real_bug(bug, seed):
+    params, cache, X, Y = shallow_problem(seed)
+    student = buggy_homework_backward(params, cache, X, Y, bug)
+    right = shallow_squared.backward(params, cache, X, Y)
+    catalogue = vectorization_answers.squared_error_backward(params, cache, X, Y)
+    named = diagnoses_by_output(catalogue, student, right, tuple(right))
+    assert named
+    for output, matches in named.items():
+        assert len(matches) == 1, (output, matches)
+        assert HOMEWORK_BUGS[bug] in matches[0]
+
+
+def test_the_homework_cost_catalogue_names_assignment_4_s_cost():
+    params, cache, X, Y = shallow_problem(0)
+    catalogue = vectorization_answers.squared_error_cost(cache["A2"], Y)
+    [named] = [diagnosis for diagnosis, value in catalogue.items() if value == shallow.cost(cache["A2"], Y)]
+    assert "cross-entropy" in named
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -626,7 +662,7 @@ def test_a_scalar_db_is_recognised():
 @pytest.mark.parametrize("seed", SEEDS)
 def test_train_step_catalogue_carries_backward_mistakes_through_the_update(seed):
     params, cache, X, Y = shallow_problem(seed)
-    student_grads = buggy_shallow_backward(params, cache, X, Y, "no_keepdims")
+    student_grads = buggy_shallow_backward(params, cache, X, Y, "no_keepdims", shallow_squared.output_delta)
     # what the student's own update makes of a (n_h,) db1: NumPy broadcasts b1 to (n_h, n_h)
     student_params = buggy_update(params, student_grads, 0.5, bug=None)
     assert student_params["b1"].shape == (params["b1"].shape[0],) * 2
@@ -642,12 +678,12 @@ def test_train_step_catalogue_leaves_out_updates_that_cannot_be_formed():
     [transposed] = [value for diagnosis, value in variants.items() if diagnosis.startswith("dW1 is transposed")]
     new_params, _, grads = transposed
     assert "W1" not in new_params and set(new_params) == {"b1", "W2", "b2"}
-    assert same(grads["dW1"], shallow.backward(params, cache, X, Y)["dW1"].T)
+    assert same(grads["dW1"], shallow_squared.backward(params, cache, X, Y)["dW1"].T)
 
 
 def test_train_step_catalogue_names_the_wrong_sign_with_the_right_gradients():
     params, cache, X, Y = shallow_problem(2)
-    _, cost, grads = shallow.train_step(X, Y, params, 0.5)
+    _, cost, grads = shallow_squared.train_step(X, Y, params, 0.5)
     [(new_params, wrong_cost, wrong_grads)] = [
         value for diagnosis, value in vectorization_answers.shallow_train_step(X, Y, params, 0.5).items() if "wrong sign" in diagnosis]
     assert wrong_cost == cost and all(same(wrong_grads[name], grads[name]) for name in grads)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from helpers import datasets
-from helpers.reference import shallow
+from helpers.reference import shallow, shallow_squared
 from helpers.specs import shallow_network as shallow_spec
 from helpers.specs import vectorization as vectorization_spec
 
@@ -164,7 +164,7 @@ def test_the_step_is_compared_with_the_loop_version_where_its_case_says_so():
     for seed in (None, 501):
         for _, case, version in vectorization_spec._train_step_problems(seed):
             looped = case.endswith("vs the loop version")
-            assert version is (shallow.train_step_per_unit if looped else shallow.train_step)
+            assert version is (shallow_squared.train_step_per_unit if looped else shallow_squared.train_step)
 
 
 @pytest.mark.parametrize("name", [*HIDDEN, "backward_propagation_leaky_relu", "train_step_vectorized",

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from helpers import datasets
-from helpers.reference import shallow
+from helpers.reference import shallow, shallow_squared
 from helpers.specs import shallow_network as shallow_spec
 from helpers.specs import vectorization as vectorization_spec
 from helpers.gradcheck import error_relative_to_largest, norm_relative_error, numerical_gradient, relative_error
@@ -279,10 +279,12 @@ def test_leaky_relu_is_the_identity_above_zero_and_a_hundredth_below():
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
-@pytest.mark.parametrize("version", [shallow.train_step_per_unit, shallow.train_step_per_example])
+@pytest.mark.parametrize("version", [shallow_squared.train_step_per_unit, shallow_squared.train_step_per_example])
 def test_the_homework_stages_agree_with_train_step(version, seed):
+    """The homework's loop version and stage 1 (helpers/reference/shallow_squared.py) give its vectorized step's
+    results."""
     X, Y, params, _ = shallow_spec.random_problem(np.random.default_rng(seed))
-    new_params, step_cost, grads = shallow.train_step(X, Y, params, 0.7)
+    new_params, step_cost, grads = shallow_squared.train_step(X, Y, params, 0.7)
     new_params_stage, step_cost_stage, grads_stage = version(X, Y, params, 0.7)
     assert step_cost_stage == pytest.approx(step_cost, rel=1e-12)
     for name in grads:
@@ -297,8 +299,8 @@ def test_the_boundary_test_may_train_the_loop_version_with_train_step():
     X, Y = datasets.noisy_xor(m=200, noise=0.25, seed=3)
     looped = vectorized = shallow.initialize_parameters(2, 4, 1, seed=0, scale=1.0)
     for _ in range(200):
-        looped, _, _ = shallow.train_step_per_unit(X, Y, looped, 1.2)
-        vectorized, _, _ = shallow.train_step(X, Y, vectorized, 1.2)
+        looped, _, _ = shallow_squared.train_step_per_unit(X, Y, looped, 1.2)
+        vectorized, _, _ = shallow_squared.train_step(X, Y, vectorized, 1.2)
     for name, value in looped.items():
         assert error_relative_to_largest(vectorized[name], value) < 1e-12, name
 
@@ -334,16 +336,16 @@ def test_a_step_that_answers_wrongly_only_while_timed_earns_no_speed():
 
     def lazy_when_timed(X, Y, params, learning_rate):  # right, except on the timed calls' size
         if X.shape[1] != 50:
-            return shallow.train_step_per_example(X, Y, params, learning_rate)
+            return shallow_squared.train_step_per_example(X, Y, params, learning_rate)
         return dict(params), 0.5, {"d" + key: np.zeros_like(value) for key, value in params.items()}
 
     def without_one_over_m(X, Y, params, learning_rate):  # wrong everywhere: part (a)'s mistake, not counted again
-        new_params, cost, grads = shallow.train_step_per_example(X, Y, params, learning_rate)
+        new_params, cost, grads = shallow_squared.train_step_per_example(X, Y, params, learning_rate)
         return new_params, cost, {key: value * X.shape[1] for key, value in grads.items()}
 
     honest, lazy, mistaken = grading.Check("speed"), grading.Check("speed"), grading.Check("speed")
-    assert vectorization_spec._require_the_work_was_done(honest, timed_calls(shallow.train_step_per_example),
-                                              shallow.train_step_per_example)
+    assert vectorization_spec._require_the_work_was_done(honest, timed_calls(shallow_squared.train_step_per_example),
+                                              shallow_squared.train_step_per_example)
     assert not vectorization_spec._require_the_work_was_done(lazy, timed_calls(lazy_when_timed), lazy_when_timed)
     assert "3 of 3 timed calls" in lazy.failures[0].diagnosis
     many = grading.Check("speed")
@@ -360,8 +362,8 @@ def vectorized_step_of_a_student(X, Y, params, learning_rate):
     m = X.shape[1]
     A1 = np.tanh(params["W1"] @ X + params["b1"])
     A2 = 1 / (1 + np.exp(-(params["W2"] @ A1 + params["b2"])))
-    cost = float(-np.mean(Y * np.log(A2) + (1 - Y) * np.log(1 - A2)))
-    dZ2 = A2 - Y
+    cost = float(np.mean((A2 - Y) ** 2) / 2)
+    dZ2 = (A2 - Y) * A2 * (1 - A2)
     dZ1 = params["W2"].T @ dZ2 * (1 - A1 ** 2)
     grads = {"dW1": dZ1 @ X.T / m, "db1": dZ1.sum(axis=1, keepdims=True) / m,
              "dW2": dZ2 @ A1.T / m, "db2": dZ2.sum(axis=1, keepdims=True) / m}
@@ -377,7 +379,7 @@ def test_a_speed_test_times_the_loop_version_on_a_share_of_the_examples(monkeypa
     from helpers import grading
 
     loop_sizes, student_sizes = [], []
-    loop_version = shallow.train_step_per_unit
+    loop_version = shallow_squared.train_step_per_unit
     monkeypatch.setattr(vectorization_spec, "train_step_per_unit",
                         lambda X, *args: loop_sizes.append(X.shape[1]) or loop_version(X, *args))
 
@@ -389,3 +391,23 @@ def test_a_speed_test_times_the_loop_version_on_a_share_of_the_examples(monkeypa
     getattr(vectorization_spec, speed_test)(check, student)
     assert set(loop_sizes) == {loop_examples} and set(student_sizes) == {examples}
     assert not check.failures, check.failures
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_homework_network_s_gradients_match_central_differences(seed):
+    """shallow_squared.backward against central differences of its squared-error cost, entry by entry."""
+    X, Y, params, _ = shallow_spec.random_problem(np.random.default_rng(seed))
+    grads = shallow_squared.backward(params, shallow.forward(X, params)[1], X, Y)
+    for name in shallow.PARAMETER_NAMES:
+        moved = {**params, name: params[name].copy()}
+        numeric = numerical_gradient(lambda: shallow_squared.cost(shallow.forward(X, moved)[0], Y), moved[name], 1e-6)
+        assert relative_error(grads["d" + name], numeric) < 1e-6, name
+
+
+def test_the_homework_network_differs_from_assignment_4_s():
+    """Assignment 4's cross-entropy step gives other gradients: pasting it cannot pass the homework."""
+    X, Y, params, _ = shallow_spec.random_problem(np.random.default_rng(0))
+    _, squared_cost, squared = shallow_squared.train_step(X, Y, params, 0.5)
+    _, cross_entropy_cost, cross_entropy = shallow.train_step(X, Y, params, 0.5)
+    assert abs(squared_cost - cross_entropy_cost) > 0.05
+    assert all(error_relative_to_largest(squared[name], cross_entropy[name]) > 0.1 for name in squared)

@@ -133,3 +133,27 @@ def test_assignment_04_s_l2_example_and_study_are_the_course_s_numbers():
     assert f"({results[0.0][0]:.0%})" in answer and f"(about {results[0.3][1]:.0%})" in answer
     assert results[0.3][1] > results[0.0][1] > results[3.0][1] and results[0.0][0] > results[0.3][0] > results[3.0][0]
     assert round(100 * (results[0.3][1] - results[0.0][1])) == 2, "about two points below"
+
+
+def test_homework_05_s_example_numbers_are_its_loop_version_s():
+    """Section 2's example quotes what the homework's network (squared error) gives, not assignment 4's."""
+    from helpers.reference import shallow_squared
+    from helpers.specs import vectorization as spec
+
+    [((X, Y, params, learning_rate), _)] = spec.train_step_problems()
+    new_params, cost, grads = shallow_squared.train_step_per_unit(X, Y, params, learning_rate)
+    text = " ".join(assignment("05_vectorization", "per-example-text").split())
+
+    def quoted(array):
+        return " ".join(np.array2string(np.round(array, 4), separator=", ").split())
+    assert f"learning_rate = {learning_rate}`" in text and f"the cost `{cost:.4f}`" in text
+    for name, value in (("db2", grads["db2"]), ("dW2", grads["dW2"]), ("b2", new_params["b2"])):
+        assert f"`{name} = {quoted(value)}`" in text.replace(",  ", ", "), name
+
+
+def test_lecture_04_leaves_leaky_relu_s_derivative_to_assignment_4():
+    """Assignment 4 grades the leaky ReLU network's backward pass: the lecture gives the function, not its slope."""
+    cells = [cell.source for cell in nbformat.read(LECTURES["04"], as_version=4).cells]
+    assert not [text for text in cells if "leaky_relu_derivative" in text]
+    assert "| leaky ReLU | $z$ if $z > 0$, else $0.01\\,z$ | assignment 4 |" in lecture("04", "cell-10")
+    assert not [text for text in cells if re.search(r"else \$0\.01\$|slope of \$0\.01\$", text)]

@@ -51,11 +51,16 @@ def shallow_forward(X, params):
 
 def shallow_backward(params, cache, X, Y):
     """{diagnosis: grads dict} for the usual mistakes in the shallow network's backward pass."""
+    return backward_mistakes_given(params, cache, X, shallow.backward(params, cache, X, Y), cache["A2"] - Y,
+                                   "dZ2 must be A2 - Y, not Y - A2.")
+
+
+def backward_mistakes_given(params, cache, X, right, dZ2, right_dZ2):
+    """{diagnosis: grads dict} for the mistakes of a tanh network's backward pass whatever its cost: right are the
+    right gradients, dZ2 the cost's right output delta, right_dZ2 the sentence that names it (after a flipped sign)."""
     m = X.shape[1]
     W2 = params["W2"]
-    Z1, A1, A2 = cache["Z1"], cache["A1"], cache["A2"]
-    right = shallow.backward(params, cache, X, Y)
-    dZ2 = A2 - Y
+    Z1, A1 = cache["Z1"], cache["A1"]
     back_through_W2 = W2.T @ dZ2
     dZ1 = back_through_W2 * (1 - A1 ** 2)
     variants = {
@@ -66,7 +71,7 @@ def shallow_backward(params, cache, X, Y):
         "so use the activation, 1 - A1**2.":
             shallow.gradients_from_dZ(X, A1, back_through_W2 * (1 - Z1 ** 2), dZ2),
         **each_gradient_averaged_wrongly(right, m),
-        "the sign is flipped: dZ2 must be A2 - Y, not Y - A2.":
+        "the sign is flipped: " + right_dZ2:
             {name: -grad for name, grad in right.items()},
         "dW1 is transposed, shape (n_x, n_h) instead of (n_h, n_x): "
         "compute np.dot(dZ1, X.T), not np.dot(X, dZ1.T).":

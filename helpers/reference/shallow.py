@@ -32,9 +32,8 @@ Assignment 4 therefore grades 5 hidden units trained on 2000 points: from any
 seed 0-4 they reach at least 95.1% on 10,000 held-out points.
 
 Assignment 4 also grades the backward pass of the same network with leaky ReLU hidden units
-(forward_leaky_relu, backward_leaky_relu). Homework 5 goes from the lecture notes' loops over
-examples, hidden units and inputs (train_step_per_unit) through one loop over the examples
-(train_step_per_example) to no loop at all (train_step).
+(forward_leaky_relu, backward_leaky_relu). Homework 5 trains the same network on the squared
+error instead (helpers/reference/shallow_squared.py).
 
 The lecture notes' XOR run starts instead from N(0, 1) weights *and* biases
 (scale=1.0, bias_scale=1.0): 3 tanh units, learning rate 1.0, 100 epochs, a cost
@@ -163,28 +162,6 @@ def train_step(X, Y, params, learning_rate):
     grads = backward(params, cache, X, Y)
     return update_parameters(params, grads, learning_rate), cost_from_logits(cache["Z2"], Y), grads
 
-
-
-def train_step_per_example(X, Y, params, learning_rate):
-    """Stage 1 of assignment 5: one loop, over the examples; each example's units and inputs as vectors
-    (np.outer for the weight gradients); returns (new_params, cost, grads)."""
-    W1, b1, W2, b2 = params["W1"], params["b1"][:, 0], params["W2"][0], params["b2"][0, 0]
-    m = X.shape[1]
-    total = 0.0
-    dW1, db1, dW2, db2 = np.zeros_like(W1), np.zeros_like(b1), np.zeros_like(W2), 0.0
-    for i in range(m):
-        x, y = X[:, i], Y[0, i]
-        a1 = np.tanh(W1 @ x + b1)
-        z2 = W2 @ a1 + b2
-        total += cost_from_logits(np.array([[z2]]), np.array([[y]]))
-        dz2 = sigmoid(z2) - y
-        dz1 = W2 * dz2 * (1 - a1 ** 2)
-        dW2 += dz2 * a1
-        db2 += dz2
-        dW1 += np.outer(dz1, x)
-        db1 += dz1
-    grads = {"dW1": dW1 / m, "db1": db1[:, None] / m, "dW2": dW2[None, :] / m, "db2": np.array([[db2 / m]])}
-    return update_parameters(params, grads, learning_rate), float(total / m), grads
 
 
 def fit(X, Y, num_hiddens, learning_rate=1.2, num_iterations=3000, seed=0, record_every=100,

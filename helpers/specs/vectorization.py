@@ -1,5 +1,5 @@
-"""Assignment 05, the vectorization homework: what it grades (the training step in two stages, its loops, its
-speed), on which problems; its catalogue of mistakes and its
+"""Assignment 05, the vectorization homework: what it grades (the training step of its network, trained on the
+squared error (helpers/reference/shallow_squared.py), in two stages, its loops, its speed), on which problems; its catalogue of mistakes and its
 questions' answers are in helpers/answers/vectorization.py."""
 import contextlib
 import copy
@@ -10,11 +10,11 @@ import warnings
 import numpy as np
 
 from helpers import codecheck, cputime
-from helpers.reference import shallow
-from helpers.reference.shallow import forward, initialize_parameters, train_step, train_step_per_unit
+from helpers.reference import shallow_squared
+from helpers.reference.shallow import forward, initialize_parameters
+from helpers.reference.shallow_squared import train_step, train_step_per_unit
 from helpers.answers import vectorization as answers
 from helpers.specs import Graded, questions
-from helpers.answers.logistic_regression import logistic_cost
 from helpers.specs.shallow_network import example_problem, random_problem
 
 # -- test problems: a whole training step, compared with the loop version or the reference --------------------
@@ -59,7 +59,7 @@ def train_step_cases(check, train_step_vectorized, seed=None):
                                                   outputs=graded.outputs)
         suffix, m = f" [{case}]", X.shape[1]
         check.compare_output("cost", step_cost, expected_cost, m=m, suffix=suffix,
-                             mistakes=logistic_cost(forward(X, params)[0], Y))
+                             mistakes=answers.squared_error_cost(forward(X, params)[0], Y))
         check.compare_output("grads", grads, expected_grads, m=m, suffix=suffix,
                              mistakes={diagnosis: variant[2] for diagnosis, variant in variants.items()})
         check.compare_output("new_params", new_params, expected_params, suffix=suffix,
@@ -102,7 +102,7 @@ LOOP_COST_SEED = 513
 def _fresh_problem(rng, inputs, hiddens, examples):
     """New inputs of the given sizes for every measured call, so that remembering an answer gains nothing. Each
     layer's weights are N(0, 1) over the square root of its inputs, which keeps tanh and the sigmoid away from
-    saturation however many units or inputs there are (where a cost computed from log(A2) would differ)."""
+    saturation however many units or inputs there are (where the gradients would all but vanish)."""
     params = {"W1": rng.standard_normal((hiddens, inputs)) / np.sqrt(inputs), "b1": np.zeros((hiddens, 1)),
               "W2": rng.standard_normal((1, hiddens)) / np.sqrt(hiddens), "b2": np.zeros((1, 1))}
     return rng.normal(size=(inputs, examples)), rng.integers(0, 2, size=(1, examples)), params, 1.2
@@ -301,7 +301,7 @@ def check_one_loop(check, train_step_per_example_student):
 def check_stage1_loop_costs(check, train_step_per_example_student):
     """Assignment 5 stage 1 (b), the grade: no loop over the hidden units or the inputs, by the CPU time the step
     costs where they are many, against the course's stage 1."""
-    check_loop_costs(check, train_step_per_example_student, course=shallow.train_step_per_example,
+    check_loop_costs(check, train_step_per_example_student, course=shallow_squared.train_step_per_example,
                      shapes=STAGE1_LOOP_SHAPES)
 
 
@@ -358,8 +358,8 @@ check_answer_form, check_answer = QUESTIONS.check_answer_form, QUESTIONS.check_a
 
 
 GRADED = {
-    "train_step_per_example": Graded(shallow.train_step_per_example, STEP_OUTPUTS, train_step_problems,
+    "train_step_per_example": Graded(shallow_squared.train_step_per_example, STEP_OUTPUTS, train_step_problems,
                                      answers.shallow_train_step, updates={"new_params": 2}, rate=3),
-    "train_step_vectorized": Graded(shallow.train_step, STEP_OUTPUTS, train_step_problems, answers.shallow_train_step,
+    "train_step_vectorized": Graded(shallow_squared.train_step, STEP_OUTPUTS, train_step_problems, answers.shallow_train_step,
                                     not_from=("train_step_per_example",), updates={"new_params": 2}, rate=3),
 }

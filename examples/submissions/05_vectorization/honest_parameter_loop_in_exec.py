@@ -12,8 +12,8 @@ def train_step_vectorized(X, Y, params, learning_rate):
     m = X.shape[1]
     A1 = np.tanh(params["W1"] @ X + params["b1"])
     A2 = sigmoid(params["W2"] @ A1 + params["b2"])
-    cost = float(-np.sum(Y * np.log(A2) + (1 - Y) * np.log(1 - A2)) / m)
-    dZ2 = A2 - Y
+    cost = float(np.sum((A2 - Y) ** 2) / (2 * m))
+    dZ2 = (A2 - Y) * A2 * (1 - A2)
     dZ1 = (params["W2"].T @ dZ2) * (1 - A1 ** 2)
     grads = {"dW1": dZ1 @ X.T / m, "db1": np.sum(dZ1, axis=1, keepdims=True) / m,
              "dW2": dZ2 @ A1.T / m, "db2": np.sum(dZ2, axis=1, keepdims=True) / m}

@@ -20,8 +20,8 @@ def train_step_vectorized(X: np.ndarray, Y: np.ndarray, params: Params,
     A1 = np.tanh(W1 @ X + b1)
     Z2 = W2 @ A1 + b2
     A2 = sigmoid(Z2)
-    cost = float(np.add.reduce(np.logaddexp(0.0, Z2) - Y * Z2, axis=1)[0] / m)
-    dZ2 = A2 - Y
+    cost = float(np.add.reduce((A2 - Y) ** 2, axis=1)[0] / (2 * m))
+    dZ2 = (A2 - Y) * A2 * (1 - A2)
     dZ1 = (W2.T @ dZ2) * (1 - A1 ** 2)
     grads = {"dW1": dZ1 @ X.T / m, "db1": np.add.reduce(dZ1, axis=1, keepdims=True) / m,
              "dW2": dZ2 @ A1.T / m, "db2": np.add.reduce(dZ2, axis=1, keepdims=True) / m}

@@ -15,8 +15,8 @@ def train_step_per_example(X, Y, params, learning_rate):
         x, y = X[:, i], Y[0, i]
         a1 = np.tanh(W1 @ x + b1[:, 0])
         a2 = sigmoid(W2[0] @ a1 + b2[0, 0])
-        cost += -(y * np.log(a2) + (1 - y) * np.log(1 - a2))
-        dz2 = a2 - y
+        cost += (a2 - y) ** 2 / 2
+        dz2 = (a2 - y) * a2 * (1 - a2)
         db2[0, 0] += dz2
         for h in range(n_h):
             dW2[0, h] += dz2 * a1[h]

@@ -15,8 +15,8 @@ def train_step_vectorized(X, Y, params, learning_rate):
         x, y = X[:, [i]], Y[0, i]
         a1 = np.tanh(W1 @ x + b1)
         a2 = sigmoid(W2 @ a1 + b2).item()
-        cost += -(y * np.log(a2) + (1 - y) * np.log(1 - a2))
-        dz2 = a2 - y
+        cost += (a2 - y) ** 2 / 2
+        dz2 = (a2 - y) * a2 * (1 - a2)
         dz1 = W2.T * dz2 * (1 - a1 ** 2)
         dW2 += dz2 * a1.T
         db2 += dz2
