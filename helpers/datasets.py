@@ -18,7 +18,9 @@ takes a seed, so two calls with the same arguments return the same arrays.
     digits_pair        scikit-learn's 8x8 handwritten digits, two of them: X (64, m) in [0, 1], Y in {0, 1}
     split              examples shuffled into training, validation and test sets
 """
+import importlib.util
 from importlib.resources import files
+from pathlib import Path
 
 import numpy as np
 
@@ -103,13 +105,29 @@ def digits_pair(first=3, second=8):
     """The images of two digits from scikit-learn's handwritten digits (1797 images of 8x8 pixels, shipped with
     scikit-learn, nothing downloaded): X (64, m), each column an image's pixels scaled from 0-16 to [0, 1], Y (1, m)
     1 for `second` and 0 for `first`."""
-    from sklearn.datasets import load_digits
-
     if first == second or not {first, second} <= set(range(10)):
         raise ValueError(f"first and second must be two different digits 0-9, got {first!r} and {second!r}")
-    digits = load_digits()
-    chosen = np.isin(digits.target, (first, second))
-    return digits.data[chosen].T / 16.0, _as_row(digits.target[chosen] == second)
+    table = _digits_table()
+    pixels, digits = table[:, :-1], table[:, -1].astype(int)
+    chosen = np.isin(digits, (first, second))
+    return pixels[chosen].T / 16.0, _as_row(digits[chosen] == second)
+
+
+# Where scikit-learn keeps its digits, inside its package: the file sklearn.datasets.load_digits reads.
+DIGITS_FILE = ("datasets", "data", "digits.csv.gz")
+
+
+def _digits_table():
+    """scikit-learn's digits as the package ships them, (1797, 65): one image per row, its 64 pixels (0-16), then the
+    digit. Read with NumPy, as load_digits reads it, without importing scikit-learn (most of a second: the whole
+    of SciPy comes with it); tests/test_datasets.py checks that the two agree."""
+    found = importlib.util.find_spec("sklearn")
+    path = Path(found.origin).parent.joinpath(*DIGITS_FILE) if found and found.origin else None
+    if path is None or not path.is_file():
+        raise FileNotFoundError("scikit-learn's handwritten digits (sklearn/datasets/data/digits.csv.gz) are not "
+                                "installed: scikit-learn is one of the course's requirements; run make lab (or "
+                                "make test), which installs them.")
+    return np.loadtxt(path, delimiter=",")
 
 
 def split(X, Y, fractions=(0.6, 0.2, 0.2), seed=0):

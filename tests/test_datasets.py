@@ -204,3 +204,15 @@ def test_apartment_prices_follow_their_arguments_and_seed():
 def test_apartment_prices_rejects_an_empty_range():
     with pytest.raises(ValueError, match="distances must be a range"):
         datasets.apartment_prices(distances=(1000.0, 50.0))
+
+
+def test_the_digits_are_scikit_learn_s():
+    """digits_pair reads scikit-learn's file without importing scikit-learn: the same images and labels as
+    load_digits gives."""
+    load_digits = pytest.importorskip("sklearn.datasets").load_digits
+    digits = load_digits()
+    X, Y = datasets.digits_pair(8, 9)
+    chosen = np.isin(digits.target, (8, 9))
+    np.testing.assert_array_equal(X, digits.data[chosen].T / 16.0)
+    np.testing.assert_array_equal(Y, (digits.target[chosen] == 9).astype(int).reshape(1, -1))
+    assert X.shape == (64, 354) and Y.dtype.kind == "i"

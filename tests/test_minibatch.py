@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from helpers import datasets, grading
+from helpers.answers import shallow_network as shallow_answers
 from helpers.specs import shallow_network as spec
 
 
@@ -49,6 +50,16 @@ def test_mini_batch_training_and_its_usual_mistakes(student, words):
         assert not failed, [(row.name, row.diagnosis) for row in failed]
     else:
         assert failed and all(words in row.diagnosis for row in failed), [(row.name, row.diagnosis) for row in failed]
+
+
+def test_the_stored_digits_accuracies_are_the_course_s_fit():
+    """The grader reads the grid's validation accuracies from helpers/answers: they are what fit_minibatch gives."""
+    (_, (_, Y_valid), _) = datasets.split(*datasets.digits_pair(*spec.DIGITS), seed=0)
+    assert Y_valid.shape[1] == shallow_answers.DIGITS_VALIDATION_SIZE
+    assert set(shallow_answers.DIGITS_VALIDATION_RIGHT) == {
+        (num_hiddens, learning_rate) for num_hiddens in spec.DIGITS_GRID["num_hiddens"]
+        for learning_rate in spec.DIGITS_GRID["learning_rate"]}
+    assert spec.compute_digits_validation_accuracies() == spec.digits_validation_accuracies()
 
 
 def test_the_digits_choice_is_right_only_where_the_validation_accuracy_is_best():

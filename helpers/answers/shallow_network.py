@@ -329,3 +329,16 @@ ANSWERS = {
     "initial_cost": float(-(99 * np.log(1 / (1 + np.exp(-2.0))) + 101 * np.log(1 - 1 / (1 + np.exp(-2.0)))) / 200),
     "equal_units": "b",  # row h of dW1 carries the factor W2[h]: different output weights break the symmetry
 }
+
+
+# The digits part: how many of the validation split's DIGITS_VALIDATION_SIZE images the course's fit_minibatch gets
+# right at each (num_hiddens, learning_rate) of helpers/specs/shallow_network.py's DIGITS_GRID, with its
+# DIGITS_TRAINING. Stored, not computed in every grading process (a second of CPU each, for the same numbers every
+# time); tests/test_minibatch.py computes them again (spec.compute_digits_validation_accuracies) and checks each.
+DIGITS_VALIDATION_SIZE = 71
+DIGITS_VALIDATION_RIGHT = {
+    (1, 0.05): 66, (1, 0.5): 65, (1, 2.0): 67,
+    (2, 0.05): 67, (2, 0.5): 71, (2, 2.0): 71,
+    (8, 0.05): 68, (8, 0.5): 71, (8, 2.0): 71,
+    (32, 0.05): 68, (32, 0.5): 71, (32, 2.0): 30,
+}
