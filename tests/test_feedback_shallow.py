@@ -208,6 +208,8 @@ def step_with(bug):
             cost, dZ2 = float(-np.mean(Y * np.log(A2) + (1 - Y) * np.log(1 - A2))), A2 - Y
         else:
             cost, dZ2 = float(np.mean((A2 - Y) ** 2) / 2), (A2 - Y) * A2 * (1 - A2)
+        if bug == "doubled_dz2":  # the square's 2 without the cost's 1/2
+            dZ2 = 2 * dZ2
         dZ1 = (params["W2"].T @ dZ2) * (1 - A1 ** 2)
         scale = 1 if bug == "no_mean" else m
         grads = {"dW1": dZ1 @ X.T / scale, "db1": np.sum(dZ1, axis=1, keepdims=bug != "no_keepdims") / scale,
@@ -225,6 +227,7 @@ def step_with(bug):
     ("no_mean", "1/m average over the examples is missing", {"dW1", "db1", "dW2", "db2", "W1", "b1", "W2", "b2"}),
     ("no_keepdims", "without keepdims=True", {"db1", "b1"}),
     ("pasted_04", "cross-entropy", {"cost", "dW1", "db1", "dW2", "db2", "W1", "b1", "W2", "b2"}),
+    ("doubled_dz2", "twice the loop version's", {"dW1", "db1", "dW2", "db2", "W1", "b1", "W2", "b2"}),
 ])
 def test_the_homework_names_mistakes_in_the_vectorized_step(bug, words, wrong):
     check, score = run_test_cell(HOMEWORK_CELLS, "same_results_tests", setup=("imports", "loop_version"),

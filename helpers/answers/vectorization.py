@@ -51,8 +51,8 @@ def squared_error_backward(params, cache, X, Y):
         return gradients_from_dZ(X, A1, (W2.T @ delta) * (1 - A1 ** 2), delta)
 
     own = {
-        "dZ2 = A2 - Y is the cross-entropy's (assignment 4's network): for the squared error, the loop "
-        "version's dz2 also carries the sigmoid's slope a2 * (1 - a2).":
+        "dZ2 = A2 - Y lacks the sigmoid's slope a2 * (1 - a2), which the loop version's dz2 carries: A2 - Y is "
+        "the cross-entropy's (assignment 4's network).":
             from_output_delta(A2 - Y),
         "the gradients are twice the loop version's: the 1/2 of the cost cancels the 2 of the square's "
         "derivative, so dz2 is (a2 - y) * a2 * (1 - a2), without a factor 2.":
