@@ -157,3 +157,22 @@ def test_lecture_04_leaves_leaky_relu_s_derivative_to_assignment_4():
     assert not [text for text in cells if "leaky_relu_derivative" in text]
     assert "| leaky ReLU | $z$ if $z > 0$, else $0.01\\,z$ | assignment 4 |" in lecture("04", "cell-10")
     assert not [text for text in cells if re.search(r"else \$0\.01\$|slope of \$0\.01\$", text)]
+
+
+def test_assignment_04_s_hidden_units_reading_is_the_course_s_curve():
+    """Section 12's reading: one unit about 70 % held out, from four units on flat at about 95 % (below the best rule's
+    95.6 %), the training accuracy at most about 96 %; computed with the course's fit on the cell's own setup."""
+    run = assignment("04_shallow_network", "hidden-units-run")
+    counts = eval(re.search(r"unit_counts = (\[.*\])", run).group(1))  # noqa: S307 (the course's own cell)
+    X_small, Y_small = datasets.noisy_xor(m=500, noise=0.25, seed=0)
+    X_test, Y_test = datasets.noisy_xor(m=10000, noise=0.25, seed=1)
+    held_out, training = {}, {}
+    for num_hiddens in counts:
+        params, _ = shallow.fit(X_small, Y_small, num_hiddens, learning_rate=1.2, num_iterations=1500, seed=0)
+        held_out[num_hiddens] = np.mean(shallow.predict(X_test, params) == Y_test)
+        training[num_hiddens] = np.mean(shallow.predict(X_small, params) == Y_small)
+    reading = " ".join(assignment("04_shallow_network", "hidden-units-answer").split())
+    assert "about 70%" in reading and round(held_out[1], 2) == 0.70
+    assert "at about 95%" in reading and all(abs(held_out[n] - 0.95) < 0.005 for n in counts if n >= 4)
+    assert "to about 96%" in reading and max(training.values()) < 0.965 and round(training[counts[-1]], 2) == 0.96
+    assert all(held_out[n] < 0.956 for n in counts) and held_out[2] < held_out[3] < held_out[4]
