@@ -158,19 +158,6 @@ def diagnoses_by_output(catalogue, student, right, names):
             for name in names if differs(value(student, name), value(right, name))}
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("bug", SHALLOW_BUGS)
-def test_shallow_catalogue_recognises_a_real_bug(bug, seed):
-    params, cache, X, Y = shallow_problem(seed)
-    student = buggy_shallow_backward(params, cache, X, Y, bug)
-    right = shallow.backward(params, cache, X, Y)
-    named = diagnoses_by_output(shallow_answers.shallow_backward(params, cache, X, Y), student, right, tuple(right))
-    assert named
-    for output, matches in named.items():
-        assert len(matches) == 1, (output, matches)
-        assert SHALLOW_BUGS[bug] in matches[0]
-
-
 HOMEWORK_BUGS = {**SHALLOW_BUGS, "cross_entropy": "the cross-entropy's", "doubled": "twice the loop version's"}
 
 
@@ -184,18 +171,26 @@ def buggy_homework_backward(params, cache, X, Y, bug):
     return buggy_shallow_backward(params, cache, X, Y, bug, shallow_squared.output_delta)
 
 
+# Each network's backward pass: its bugs, their buggy gradients, the right gradients and its catalogue.
+NETWORKS = {
+    "assignment 04": (SHALLOW_BUGS, buggy_shallow_backward, shallow.backward, shallow_answers.shallow_backward),
+    "homework 05": (HOMEWORK_BUGS, buggy_homework_backward, shallow_squared.backward,
+                    vectorization_answers.squared_error_backward),
+}
+
+
 @pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("bug", HOMEWORK_BUGS)
-def test_the_homework_catalogue_recognises_a_real_bug(bug, seed):
+@pytest.mark.parametrize("network, bug", [(network, bug) for network, (bugs, *_) in NETWORKS.items() for bug in bugs])
+def test_the_shallow_catalogues_recognise_a_real_bug(network, bug, seed):
+    """Every gradient the student got wrong is named by exactly one diagnosis, the bug's."""
+    bugs, buggy, backward, catalogue = NETWORKS[network]
     params, cache, X, Y = shallow_problem(seed)
-    student = buggy_homework_backward(params, cache, X, Y, bug)
-    right = shallow_squared.backward(params, cache, X, Y)
-    catalogue = vectorization_answers.squared_error_backward(params, cache, X, Y)
-    named = diagnoses_by_output(catalogue, student, right, tuple(right))
+    right = backward(params, cache, X, Y)
+    named = diagnoses_by_output(catalogue(params, cache, X, Y), buggy(params, cache, X, Y, bug), right, tuple(right))
     assert named
     for output, matches in named.items():
         assert len(matches) == 1, (output, matches)
-        assert HOMEWORK_BUGS[bug] in matches[0]
+        assert bugs[bug] in matches[0]
 
 
 def test_the_homework_cost_catalogue_names_assignment_4_s_cost():
