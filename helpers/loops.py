@@ -4,8 +4,8 @@ Public by design: homework 05 hands out its network's training step (squared_err
 error's) as its starting point, and the lectures compare these loops with the vectorized code. They are slow on
 purpose and never graded; a student's edition keeps them (the speed tests time them, and where its record of the
 course's answers has none, the REPLAY_FALLBACKS of helpers/reference/shallow.py and shallow_squared.py answer with
-them: the same results up to rounding). Self-contained: the stable sigmoid and the
-cross-entropy below are the formulas the notebooks print.
+them: the same results up to rounding). Self-contained: the stable sigmoid and the losses below are the formulas
+the notebooks print.
 """
 import numpy as np
 

@@ -344,8 +344,8 @@ def test_a_step_that_answers_wrongly_only_while_timed_earns_no_speed():
         return new_params, cost, {key: value * X.shape[1] for key, value in grads.items()}
 
     honest, lazy, mistaken = grading.Check("speed"), grading.Check("speed"), grading.Check("speed")
-    assert vectorization_spec._require_the_work_was_done(honest, timed_calls(shallow_squared.train_step_per_example),
-                                              shallow_squared.train_step_per_example)
+    assert vectorization_spec._require_the_work_was_done(
+        honest, timed_calls(shallow_squared.train_step_per_example), shallow_squared.train_step_per_example)
     assert not vectorization_spec._require_the_work_was_done(lazy, timed_calls(lazy_when_timed), lazy_when_timed)
     assert "3 of 3 timed calls" in lazy.failures[0].diagnosis
     many = grading.Check("speed")

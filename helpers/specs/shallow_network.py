@@ -190,7 +190,8 @@ DIGITS_TRAINING = {"num_epochs": 20, "batch_size": 16, "seed": 0}
 def digits_validation_accuracies():
     """{(num_hiddens, learning_rate): validation accuracy} of the course's fit_minibatch over DIGITS_GRID, as stored
     in helpers/answers/shallow_network.py (the same for every hand-in)."""
-    return {setting: right / answers.DIGITS_VALIDATION_SIZE for setting, right in answers.DIGITS_VALIDATION_RIGHT.items()}
+    return {setting: right / answers.DIGITS_VALIDATION_SIZE
+            for setting, right in answers.DIGITS_VALIDATION_RIGHT.items()}
 
 
 def compute_digits_validation_accuracies():

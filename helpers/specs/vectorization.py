@@ -1,6 +1,6 @@
 """Assignment 05, the vectorization homework: what it grades (the training step of its network, trained on the
-squared error (helpers/reference/shallow_squared.py), in two stages, its loops, its speed), on which problems; its catalogue of mistakes and its
-questions' answers are in helpers/answers/vectorization.py."""
+squared error (helpers/reference/shallow_squared.py), in two stages, its loops, its speed), on which problems; its
+catalogue of mistakes and its questions' answers are in helpers/answers/vectorization.py."""
 import contextlib
 import copy
 import functools
@@ -362,6 +362,7 @@ check_answer_form, check_answer = QUESTIONS.check_answer_form, QUESTIONS.check_a
 GRADED = {
     "train_step_per_example": Graded(shallow_squared.train_step_per_example, STEP_OUTPUTS, train_step_problems,
                                      answers.shallow_train_step, updates={"new_params": 2}, rate=3),
-    "train_step_vectorized": Graded(shallow_squared.train_step, STEP_OUTPUTS, train_step_problems, answers.shallow_train_step,
-                                    not_from=("train_step_per_example",), updates={"new_params": 2}, rate=3),
+    "train_step_vectorized": Graded(shallow_squared.train_step, STEP_OUTPUTS, train_step_problems,
+                                    answers.shallow_train_step, not_from=("train_step_per_example",),
+                                    updates={"new_params": 2}, rate=3),
 }
